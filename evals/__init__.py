@@ -1,0 +1,1 @@
+"""Evaluation: gold Q&A, metrics, reports and performance benchmarks."""

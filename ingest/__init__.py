@@ -1,0 +1,1 @@
+"""Ingestion: load, normalise, chunk, embed and sync guideline documents into the store."""

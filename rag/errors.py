@@ -1,0 +1,112 @@
+"""GuideQA's error hierarchy. Every user-facing message says how to fix the problem.
+
+GuideQAError
+├── ConfigurationError         a setting is missing or invalid
+│   ├── UnknownBackendError    a "provider:model" string names no backend we know
+│   └── MissingCredentialsError an LLM provider needs a key that is not set
+├── StoreError                 the vector store cannot be opened or written
+│   ├── StoreUnavailableError  a Chroma server cannot be reached
+│   └── EmbedderMismatchError  the store was built with another embedder: re-index
+├── EmbedderError              the embedding model cannot be loaded
+├── IngestError                one file cannot be ingested (reported, the batch goes on)
+│   ├── UnsupportedFormatError an extension we do not read
+│   ├── EmptyDocumentError     no text at all
+│   ├── CorruptFileError       truncated or unreadable bytes, binary junk in a text file
+│   ├── EncryptedPDFError      password-protected PDF
+│   └── NeedsOCRError          an image-only PDF with no text layer
+├── DocumentNotFoundError      no document with that id
+└── LLMError                   the LLM backend failed
+    ├── LLMUnavailableError    cannot reach the backend (the evidence is still returned)
+    └── LLMOutputError         the model's output could not be parsed
+"""
+
+from __future__ import annotations
+
+
+class GuideQAError(Exception):
+    """Base class of every error GuideQA raises on purpose."""
+
+
+class ConfigurationError(GuideQAError):
+    """A setting is missing or invalid."""
+
+
+class UnknownBackendError(ConfigurationError):
+    """A backend string names nothing we know."""
+
+
+class MissingCredentialsError(ConfigurationError):
+    """An LLM provider needs a credential that is not set."""
+
+
+class StoreError(GuideQAError):
+    """The vector store cannot be opened, read or written."""
+
+
+class StoreUnavailableError(StoreError):
+    """A Chroma server cannot be reached."""
+
+
+class EmbedderMismatchError(StoreError):
+    """The store was built with a different embedding model."""
+
+    def __init__(self, stored: str, configured: str, data_dir: str) -> None:
+        self.stored = stored
+        self.configured = configured
+        super().__init__(
+            f"The index in {data_dir} was built with the embedder {stored!r}, but the configured "
+            f"embedder is {configured!r}. Vectors from different models cannot be mixed: re-index "
+            f"with `guideqa ingest --reindex` (drops and rebuilds the index), or point "
+            f"GUIDEQA_DATA_DIR at another directory, or set GUIDEQA_EMBEDDER_MODEL back."
+        )
+
+
+class EmbedderError(GuideQAError):
+    """The embedding model cannot be loaded or run."""
+
+
+class IngestError(GuideQAError):
+    """One file cannot be ingested. The batch goes on; nothing of the file is stored."""
+
+
+class UnsupportedFormatError(IngestError):
+    """A file extension GuideQA does not read."""
+
+
+class EmptyDocumentError(IngestError):
+    """The file holds no text at all."""
+
+
+class CorruptFileError(IngestError):
+    """Truncated, damaged or binary bytes."""
+
+
+class EncryptedPDFError(IngestError):
+    """A password-protected PDF."""
+
+
+class NeedsOCRError(IngestError):
+    """An image-only PDF: it has no text layer to extract."""
+
+
+class DocumentNotFoundError(GuideQAError):
+    """No document with the given id."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__(
+            f"No document with id {doc_id!r}. List the indexed documents with `guideqa docs list` "
+            f"or GET /v1/documents."
+        )
+
+
+class LLMError(GuideQAError):
+    """The LLM backend failed."""
+
+
+class LLMUnavailableError(LLMError):
+    """The LLM backend cannot be reached or timed out."""
+
+
+class LLMOutputError(LLMError):
+    """The model's output could not be parsed into an answer."""

