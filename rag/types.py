@@ -55,7 +55,7 @@ class Document(BaseModel):
         default_factory=list,
         description="For PDFs, the offset in `text` where each page starts (page n = index n-1).",
     )
-    content_hash: str = Field(description="Hash of the raw bytes, metadata and chunking settings.")
+    content_hash: str = Field(description="sha256 of the raw bytes.")
     warnings: list[str] = Field(default_factory=list, description="Non-fatal problems found.")
 
     @property
@@ -89,7 +89,10 @@ class DocumentRecord(BaseModel):
     """What the manifest remembers of a committed document."""
 
     doc_id: str
-    content_hash: str
+    content_hash: str = Field(description="sha256 of the file's bytes.")
+    config_hash: str = Field(
+        default="", description="Hash of its metadata and the chunking settings it was cut with."
+    )
     path: str = Field(description="Path it was ingested from (absolute).")
     root: str = Field(description="Directory it was ingested under (absolute); used by --prune.")
     meta: DocumentMeta
@@ -97,6 +100,16 @@ class DocumentRecord(BaseModel):
     n_pages: int | None = None
     ingested_at: str = Field(description="UTC ISO timestamp of the commit.")
     warnings: list[str] = Field(default_factory=list)
+
+
+class Filters(BaseModel):
+    """Metadata filters for retrieval; None means no restriction."""
+
+    doc_ids: list[str] | None = Field(default=None, description="Only these documents.")
+    doc_types: list[str] | None = Field(default=None, description="Only these document types.")
+
+    def is_empty(self) -> bool:
+        return not self.doc_ids and not self.doc_types
 
 
 class FailedFile(BaseModel):

@@ -1,0 +1,34 @@
+# GuideQA: `make run` and `make test` work on a fresh machine with nothing but Python 3.11.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+# llama-cpp-python builds from source; a native build segfaults on this CPU with quantised models
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
+.PHONY: install run test lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "GuideQA needs Python 3.11, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch is pinned to 2.13.0 (CPU build) in the same command as sentence-transformers,
+	# otherwise pip resolves a multi-GB CUDA build
+	$(BIN)/python -m pip install --quiet --progress-bar off "torch==2.13.0" -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/guideqa ingest
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/python -m ruff check rag ingest api evals tests
+
+clean:
+	rm -rf $(VENV) .guideqa .pytest_cache

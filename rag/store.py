@@ -1,0 +1,115 @@
+"""The chunk store interface, its in-memory fake, and the factory that opens the configured one.
+
+A store keeps chunks with their vectors. It knows nothing of documents' lifecycle: the manifest
+(`rag.manifest`) says which chunks are committed, and readers filter through it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.settings import StoreSettings
+from rag.types import Chunk, Filters
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    chunk: Chunk
+    score: float  # cosine similarity, higher is closer
+
+
+class ChunkStore(ABC):
+    """Chunks with their vectors. Ids are chunk ids; adding an existing id replaces it."""
+
+    @abstractmethod
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None: ...
+
+    @abstractmethod
+    def delete(self, chunk_ids: Sequence[str]) -> None: ...
+
+    @abstractmethod
+    def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[StoredHit]:
+        """The k nearest chunks by cosine similarity, best first."""
+
+    @abstractmethod
+    def get(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        """The chunks with these ids that exist, in the order asked."""
+
+    @abstractmethod
+    def ids(self, doc_id: str | None = None) -> list[str]:
+        """Every stored chunk id, or those of one document."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Drop every chunk."""
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def delete_document(self, doc_id: str) -> None:
+        self.delete(self.ids(doc_id))
+
+    def close(self) -> None:
+        """Release resources."""
+
+
+class InMemoryStore(ChunkStore):
+    """Deterministic fake: brute-force cosine over a dict. For tests."""
+
+    def __init__(self) -> None:
+        self._chunks: dict[str, Chunk] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        if len(chunks) != len(embeddings):
+            raise ValueError("one embedding per chunk")
+        for chunk, vector in zip(chunks, embeddings, strict=True):
+            self._chunks[chunk.chunk_id] = chunk
+            self._vectors[chunk.chunk_id] = np.asarray(vector, dtype=np.float32)
+
+    def delete(self, chunk_ids: Sequence[str]) -> None:
+        for cid in chunk_ids:
+            self._chunks.pop(cid, None)
+            self._vectors.pop(cid, None)
+
+    def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[StoredHit]:
+        query = np.asarray(embedding, dtype=np.float32)
+        hits = [
+            StoredHit(chunk, float(np.dot(self._vectors[cid], query)))
+            for cid, chunk in self._chunks.items()
+            if matches(chunk, filters)
+        ]
+        hits.sort(key=lambda h: (-h.score, h.chunk.chunk_id))
+        return hits[:k]
+
+    def get(self, chunk_ids: Sequence[str]) -> list[Chunk]:
+        return [self._chunks[c] for c in chunk_ids if c in self._chunks]
+
+    def ids(self, doc_id: str | None = None) -> list[str]:
+        return sorted(c for c, ch in self._chunks.items() if doc_id is None or ch.doc_id == doc_id)
+
+    def reset(self) -> None:
+        self._chunks.clear()
+        self._vectors.clear()
+
+
+def matches(chunk: Chunk, filters: Filters | None) -> bool:
+    if filters is None:
+        return True
+    if filters.doc_ids and chunk.doc_id not in filters.doc_ids:
+        return False
+    return not (filters.doc_types and chunk.doc_type not in filters.doc_types)
+
+
+def open_chunk_store(settings: StoreSettings, collection: str, data_dir: Path) -> ChunkStore:
+    """The configured store: embedded Chroma under data_dir, or a Chroma server."""
+    from rag.chroma_store import ChromaStore
+
+    if settings.chroma_url:
+        return ChromaStore.connect(settings.chroma_url, collection)
+    return ChromaStore.persistent(data_dir / "chroma", collection)
