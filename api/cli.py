@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from api import cli_ingest
+from api import cli_ask, cli_ingest
 
 app = typer.Typer(
     help="GuideQA: answers medical-necessity questions from guideline documents, with citations.",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.command("ingest")(cli_ingest.ingest)
 app.add_typer(cli_ingest.docs_app, name="docs")
+app.command("ask")(cli_ask.ask)
 
 
 @app.callback()

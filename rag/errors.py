@@ -105,7 +105,12 @@ class LLMError(GuideQAError):
 
 
 class LLMUnavailableError(LLMError):
-    """The LLM backend cannot be reached or timed out."""
+    """The LLM backend cannot be reached or timed out.
+
+    `evidence` carries the extractive answer built from the same retrieval, so callers can
+    still show the evidence (the API returns it with its 503)."""
+
+    evidence: object | None = None
 
 
 class LLMOutputError(LLMError):

@@ -37,6 +37,7 @@ class Index:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.manifest = Manifest(self.data_dir)
         self._lock = threading.RLock()
+        self._committed_cache: tuple[ManifestData, frozenset[str]] | None = None
         self._data = self.manifest.load()
         self._mtime = self._manifest_mtime()
         if check_embedder:
@@ -80,6 +81,21 @@ class Index:
             self._mtime = self._manifest_mtime()
             if lexical is not None:
                 self.lexical = lexical
+
+    def snapshot(self) -> tuple[ManifestData, LexicalIndex]:
+        """The committed manifest and the lexical index, read together."""
+        with self._lock:
+            data = self.data
+            return data, self.lexical
+
+    def committed_ids(self, data: ManifestData) -> frozenset[str]:
+        """Chunk ids of a manifest snapshot, cached per snapshot."""
+        cached = self._committed_cache
+        if cached is not None and cached[0] is data:
+            return cached[1]
+        ids = frozenset(data.committed_ids())
+        self._committed_cache = (data, ids)
+        return ids
 
     @property
     def corpus_version(self) -> str:

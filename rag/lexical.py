@@ -8,14 +8,17 @@ The pickle is written and read only by GuideQA inside its own data directory.
 from __future__ import annotations
 
 import logging
+import math
 import pickle
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from rag.abbreviations import find_definitions, vote
 from rag.atomic import atomic_write_bytes
 from rag.types import Chunk, Filters
 
@@ -48,6 +51,7 @@ class _Entry:
     doc_id: str
     doc_type: str
     tokens: list[str]
+    definitions: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +60,8 @@ class LexicalIndex:
 
     corpus_version: str = ""
     entries: dict[str, _Entry] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    df: dict[str, int] = field(default_factory=dict)  # chunks each term occurs in
     _ids: list[str] = field(default_factory=list)
     _bm25: object | None = None
 
@@ -66,7 +72,10 @@ class LexicalIndex:
         self.entries = {cid: e for cid, e in self.entries.items() if e.doc_id not in gone}
         for chunk in chunks:
             self.entries[chunk.chunk_id] = _Entry(
-                chunk.doc_id, chunk.doc_type, tokenize(chunk.embedding_text())
+                chunk.doc_id,
+                chunk.doc_type,
+                tokenize(chunk.embedding_text()),
+                find_definitions(chunk.text),
             )
 
     def keep_only(self, chunk_ids: set[str]) -> None:
@@ -77,6 +86,11 @@ class LexicalIndex:
 
         self._ids = sorted(self.entries)
         self.corpus_version = corpus_version
+        self.abbreviations = vote(d for e in self.entries.values() for d in e.definitions)
+        df: Counter[str] = Counter()
+        for entry in self.entries.values():
+            df.update(set(entry.tokens))
+        self.df = dict(df)
         if not self._ids:
             self._bm25 = None
             return
@@ -117,10 +131,18 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def knows(self, term: str) -> bool:
+        return term in self.df
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; unknown terms get the rarest weight."""
+        n = max(1, len(self._ids))
+        return math.log(1.0 + (n - self.df.get(term, 0) + 0.5) / (self.df.get(term, 0) + 0.5))
+
     # ------------------------------------------------------------------ persistence
     def save(self, data_dir: Path) -> None:
         state = {"corpus_version": self.corpus_version, "entries": self.entries, "ids": self._ids,
-                 "bm25": self._bm25}
+                 "bm25": self._bm25, "abbreviations": self.abbreviations, "df": self.df}
         atomic_write_bytes(data_dir / LEXICAL_FILE, pickle.dumps(state, protocol=5))
 
     @classmethod
@@ -135,4 +157,6 @@ class LexicalIndex:
             return cls()
         index = cls(corpus_version=state["corpus_version"], entries=state["entries"])
         index._ids, index._bm25 = state["ids"], state["bm25"]
+        index.abbreviations = state.get("abbreviations", {})
+        index.df = state.get("df", {})
         return index

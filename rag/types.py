@@ -202,3 +202,9 @@ class Answer(BaseModel):
     prompt_version: str | None = None
     corpus_version: str
     timings_ms: Timings = Field(default_factory=Timings)
+    unsupported_sentences: list[str] = Field(
+        default_factory=list, description="Sentences left without a valid citation (llm mode)."
+    )
+    dropped_citations: list[str] = Field(
+        default_factory=list, description="Why each citation the verifier removed failed."
+    )

@@ -1,0 +1,106 @@
+"""`guideqa ask`: one question, or a JSONL file of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.progress import track
+
+from api.cli_common import console, err_console, settings, user_errors
+from rag.answer import Answerer
+from rag.errors import GuideQAError, LLMUnavailableError
+from rag.index import open_index
+from rag.types import Answer
+
+VERDICT_STYLE = {
+    "medically_necessary": "bold green", "not_medically_necessary": "bold red",
+    "insufficient_information": "bold yellow", "conflicting": "bold magenta",
+}
+
+
+def ask(
+    question: str = typer.Argument(None, help="The question (omit with --questions)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answer JSON."),
+    top_k: int = typer.Option(None, "--top-k", min=1, max=100, help="Chunks to retrieve."),
+    llm: str = typer.Option(None, "--llm", help="provider:model, e.g. openai:gpt-4o-mini."),
+    mode: str = typer.Option(None, "--mode", help="extractive or llm (default: llm if configured)."),
+    questions: Path = typer.Option(None, "--questions", exists=True, dir_okay=False,
+                                   help="JSONL file of {id, question} lines."),
+    out: Path = typer.Option(None, "--out", help="Where --questions writes answers (JSONL)."),
+) -> None:
+    """Answer a question from the corpus, with verified citations."""
+    if (question is None) == (questions is None):
+        err_console.print("[bold red]error:[/] give a QUESTION or --questions FILE (not both).")
+        raise typer.Exit(2)
+    if mode not in (None, "extractive", "llm"):
+        err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
+        raise typer.Exit(2)
+    with user_errors():
+        answerer = Answerer(open_index(settings()))
+        if questions is not None:
+            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=mode)
+            return
+        try:
+            answer = answerer.ask(question, top_k=top_k, llm=llm, mode=mode)
+        except LLMUnavailableError as exc:
+            err_console.print(f"[bold red]LLM unavailable:[/] {escape(str(exc))}\nThe evidence found:")
+            answer = exc.evidence  # type: ignore[assignment]
+            if answer is None:
+                raise
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        show(answer)
+
+
+def _batch(answerer: Answerer, path: Path, out: Path | None, **options: object) -> None:
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    target = open(out, "w", encoding="utf-8") if out else None  # noqa: SIM115 - closed below
+    failures = 0
+    try:
+        for number, line in enumerate(track(lines, description="asking", console=err_console), 1):
+            try:
+                item = json.loads(line)
+                answer = answerer.ask(str(item["question"]), **options).model_dump(mode="json")
+                record = {"id": item.get("id", number), **answer}
+            except (ValueError, KeyError, TypeError) as exc:
+                failures += 1
+                record = {"id": None, "line": number, "error": f"bad input line: {exc}"}
+            except GuideQAError as exc:
+                failures += 1
+                record = {"id": item.get("id", number), "error": str(exc)}
+            text = json.dumps(record, ensure_ascii=False)
+            if target:
+                target.write(text + "\n")
+            else:
+                typer.echo(text)
+    finally:
+        if target:
+            target.close()
+    if failures:
+        err_console.print(f"[yellow]{failures} of {len(lines)} questions failed (see 'error').")
+        raise typer.Exit(1)
+
+
+def show(answer: Answer) -> None:
+    if not answer.answerable:
+        console.print(Panel(escape(answer.answer), title="Not answerable from the corpus", border_style="yellow"))
+        return
+    badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
+             if answer.verdict else "[dim]evidence only (no verdict)[/]")
+    console.print(Panel(escape(answer.answer), title=f"Answer ({answer.mode}) - {badge}"))
+    for crit in answer.criteria:
+        console.print(f"  [{crit.status}] {escape(crit.criterion)} {crit.citations}")
+    for item in answer.missing_information:
+        console.print(f"  missing: {escape(item)}")
+    for conflict in answer.conflicts:
+        console.print(f"  [magenta]conflict:[/] {escape(conflict.summary)} {conflict.citations}")
+    for cit in answer.citations:
+        page = f", p. {cit.page}" if cit.page else ""
+        section = f" > {cit.section}" if cit.section else ""
+        console.print(f"[bold][{cit.id}][/] {escape(cit.title)}{page}{escape(section)}\n    \u201c{escape(cit.quote)}\u201d")
+    console.print(f"[dim]corpus {answer.corpus_version} - {answer.timings_ms.total:.0f} ms[/]")

@@ -1,0 +1,109 @@
+"""The no-LLM answerer: verbatim sentences that best answer the question, each with its citation.
+
+It never states a verdict: no model that runs offline here can be trusted with one. Sentences are
+scored by the IDF-weighted overlap of their words with the (abbreviation-expanded) question, a
+prior from the chunk's retrieval rank, and, for medical-necessity questions, cue words of
+criteria, requirements and warnings; near-duplicates are dropped and the rest grouped by document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rag.lexical import LexicalIndex, tokenize
+from rag.questions import is_necessity_question
+from rag.retrieve import Retrieval
+from rag.sentences import split_sentences
+from rag.verify import Draft, DraftCitation
+
+NO_VERDICT_NOTE = (
+    "Evidence only: these are verbatim passages from the corpus. A medical-necessity verdict "
+    "needs an LLM backend (set GUIDEQA_LLM, e.g. openai:gpt-4o-mini)."
+)
+_CUES = re.compile(
+    r"\b(indicat\w*|approv\w*|criteri\w*|requir\w*|only|not|should|must|recommend\w*|"
+    r"eligib\w*|contraindicat\w*|missing|lack\w*|failure|refractory|higher-risk|prefer\w*)\b",
+    re.IGNORECASE,
+)
+_SECTION_CUES = re.compile(r"criteri|indicat|missing|pitfall|recommend|necessity|usage", re.I)
+
+
+@dataclass
+class Candidate:
+    source: int  # 1-based rank of the chunk among the retrieved
+    start: int
+    end: int
+    text: str
+    tokens: frozenset[str]
+    score: float
+
+
+def _score(tokens: list[str], weights: dict[str, float], rank: int) -> float:
+    if not tokens:
+        return 0.0
+    overlap = sum(weights.get(t, 0.0) for t in set(tokens))
+    return overlap / math.sqrt(max(8, len(tokens))) + 0.6 / (1 + rank)
+
+
+def candidates(retrieval: Retrieval, lexical: LexicalIndex) -> list[Candidate]:
+    terms = set(tokenize(retrieval.expanded))
+    weights = {t: lexical.idf(t) for t in terms}
+    necessity = is_necessity_question(retrieval.query)
+    out = []
+    for rank, hit in enumerate(retrieval.hits):
+        chunk = hit.chunk
+        section_bonus = 0.4 if necessity and _SECTION_CUES.search(chunk.section or "") else 0.0
+        for start, end in split_sentences(chunk.text):
+            text = chunk.text[start:end].strip()
+            if len(text) < 25 or len(text.split()) < 4:
+                continue
+            tokens = tokenize(text)
+            score = _score(tokens, weights, rank) + section_bonus
+            if necessity:
+                score += 0.15 * min(3, len(_CUES.findall(text)))
+            out.append(Candidate(rank + 1, start, end, text, frozenset(tokens), score))
+    return out
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / len(a | b) >= 0.6
+
+
+def select(cands: list[Candidate], max_sentences: int, per_source: int = 3) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    per: dict[int, int] = {}
+    floor = 0.35 * max((c.score for c in cands), default=0.0)
+    for cand in sorted(cands, key=lambda c: (-c.score, c.source, c.start)):
+        if len(chosen) == max_sentences or cand.score < floor:
+            break
+        if per.get(cand.source, 0) >= per_source:
+            continue
+        if any(_near_duplicate(cand.tokens, c.tokens) for c in chosen):
+            continue
+        chosen.append(cand)
+        per[cand.source] = per.get(cand.source, 0) + 1
+    return chosen
+
+
+def extractive_draft(retrieval: Retrieval, lexical: LexicalIndex, max_sentences: int = 8) -> Draft:
+    """Verbatim sentences grouped by document, every one cited; no verdict."""
+    chosen = select(candidates(retrieval, lexical), max_sentences)
+    if not chosen:
+        return Draft(answer="")
+    by_doc: dict[str, list[Candidate]] = {}
+    for cand in chosen:  # documents ordered by their best sentence
+        by_doc.setdefault(retrieval.hits[cand.source - 1].chunk.doc_id, []).append(cand)
+    paragraphs, citations, next_id = [], [], 1
+    for group in by_doc.values():
+        title = retrieval.hits[group[0].source - 1].chunk.title
+        quoted = []
+        for cand in sorted(group, key=lambda c: (c.source, c.start)):
+            quoted.append(f"\u201c{cand.text}\u201d [{next_id}]")
+            citations.append(DraftCitation(id=next_id, source=cand.source, quote=cand.text))
+            next_id += 1
+        paragraphs.append(f"{title}:\n" + "\n".join(quoted))
+    return Draft(answer="\n\n".join(paragraphs), citations=citations)

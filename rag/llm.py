@@ -1,0 +1,154 @@
+"""The llm answer mode: a LangChain chat model chosen by "provider:model", and the call itself.
+
+Providers: ``openai:MODEL`` (with GUIDEQA_LLM_BASE_URL this covers vLLM, Ollama, llama.cpp
+server, LM Studio), ``anthropic:MODEL``, ``ollama:MODEL`` and ``llamacpp:/path/model.gguf``.
+Any LangChain ``BaseChatModel`` can also be passed in directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Sequence
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import ValidationError
+
+from rag.errors import (
+    LLMOutputError,
+    LLMUnavailableError,
+    MissingCredentialsError,
+    UnknownBackendError,
+)
+from rag.prompts import build_messages
+from rag.settings import LLMSettings
+from rag.types import Chunk
+from rag.verify import Draft
+
+log = logging.getLogger(__name__)
+
+PROVIDERS = ("openai", "anthropic", "ollama", "llamacpp")
+
+
+class LLMDraft(Draft):
+    answerable: bool = True
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    provider, sep, model = spec.partition(":")
+    provider = provider.strip().lower()
+    if not sep or not model.strip() or provider not in PROVIDERS:
+        raise UnknownBackendError(
+            f"GUIDEQA_LLM={spec!r} is not 'provider:model' with a provider among "
+            f"{', '.join(PROVIDERS)} (e.g. openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, "
+            f"ollama:llama3.1, llamacpp:/models/qwen.gguf)."
+        )
+    return provider, model.strip()
+
+
+def make_chat_model(settings: LLMSettings, spec: str | None = None) -> BaseChatModel:
+    """The chat model for `spec` (default: GUIDEQA_LLM)."""
+    spec = spec or settings.spec
+    if not spec:
+        raise UnknownBackendError("No LLM configured: set GUIDEQA_LLM=provider:model or use --llm.")
+    provider, model = parse_spec(spec)
+    common = {"temperature": settings.temperature, "max_tokens": settings.max_tokens}
+    if provider == "openai":
+        from langchain_openai import ChatOpenAI
+
+        key = settings.api_key or os.environ.get("OPENAI_API_KEY")
+        if not key and not settings.base_url:
+            raise MissingCredentialsError(
+                "openai: needs an API key: set OPENAI_API_KEY (or GUIDEQA_LLM_API_KEY), or set "
+                "GUIDEQA_LLM_BASE_URL to an OpenAI-compatible server that needs none."
+            )
+        return ChatOpenAI(model=model, api_key=key or "not-needed", base_url=settings.base_url,
+                          timeout=settings.timeout_s, max_retries=settings.max_retries, **common)
+    if provider == "anthropic":
+        from langchain_anthropic import ChatAnthropic
+
+        key = settings.api_key or os.environ.get("ANTHROPIC_API_KEY")
+        if not key:
+            raise MissingCredentialsError(
+                "anthropic: needs an API key: set ANTHROPIC_API_KEY (or GUIDEQA_LLM_API_KEY)."
+            )
+        return ChatAnthropic(model=model, api_key=key, base_url=settings.base_url,
+                             timeout=settings.timeout_s, max_retries=settings.max_retries, **common)
+    if provider == "ollama":
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(model=model, base_url=settings.base_url or "http://127.0.0.1:11434",
+                          temperature=settings.temperature, num_predict=settings.max_tokens,
+                          client_kwargs={"timeout": settings.timeout_s})
+    from rag.llamacpp_chat import ChatLlamaCppLocal
+
+    return ChatLlamaCppLocal.from_path(model, **common)
+
+
+def model_name(chat: BaseChatModel) -> str:
+    for attr in ("model_name", "model", "model_path"):
+        value = getattr(chat, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return type(chat).__name__
+
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+
+
+def parse_draft(text: str) -> LLMDraft:
+    """The JSON object in a model reply (fenced or bare) as an LLMDraft."""
+    fenced = _FENCE.search(text)
+    body = fenced.group(1) if fenced else text
+    start, end = body.find("{"), body.rfind("}")
+    if start < 0 or end <= start:
+        raise LLMOutputError(f"the model's reply holds no JSON object: {text[:200]!r}")
+    try:
+        return LLMDraft.model_validate(json.loads(body[start : end + 1]))
+    except (json.JSONDecodeError, ValidationError) as exc:
+        raise LLMOutputError(f"the model's JSON does not fit the answer schema: {exc}") from exc
+
+
+def _is_timeout_or_connection(exc: Exception) -> bool:
+    names = {type(e).__name__ for e in _chain(exc)}
+    return bool(names & {"TimeoutError", "APITimeoutError", "ReadTimeout", "ConnectTimeout",
+                         "APIConnectionError", "ConnectError", "ConnectionError", "ConnectionRefusedError"})
+
+
+def _chain(exc: BaseException):  # noqa: ANN202
+    while exc is not None:
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair: bool = True) -> LLMDraft:
+    """Ask the model; one repair attempt when its reply is not valid JSON."""
+    messages = build_messages(question, chunks)
+    reply = _invoke(chat, messages)
+    try:
+        return parse_draft(reply)
+    except LLMOutputError as first:
+        if not repair:
+            raise
+        log.info("malformed model output, asking once for a repair: %s", first)
+        retry = messages + [("assistant", reply), ("user", "That was not valid JSON of the "
+                            "required shape. Reply again with the JSON object only.")]
+        return parse_draft(_invoke(chat, retry))
+
+
+def _invoke(chat: BaseChatModel, messages: list[tuple[str, str]]) -> str:
+    try:
+        result = chat.invoke(messages)
+    except Exception as exc:  # providers raise many types; sort them into ours
+        if _is_timeout_or_connection(exc):
+            raise LLMUnavailableError(
+                f"The LLM backend did not answer ({type(exc).__name__}: {exc}). Check that it is "
+                f"running and reachable (GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S."
+            ) from exc
+        raise LLMUnavailableError(f"The LLM backend failed: {type(exc).__name__}: {exc}") from exc
+    content = result.content
+    if isinstance(content, list):  # content blocks (Anthropic)
+        content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return str(content)

@@ -1,0 +1,16 @@
+"""What kind of question is asked; decides whether a verdict is due."""
+
+from __future__ import annotations
+
+import re
+
+_NECESSITY = re.compile(
+    r"medical(ly)?[\s-]+necess|necessity|\bcover(ed|age)?\b|prior[\s-]+auth|\bapprov(e|al)\b.*\b(request|claim)\b|"
+    r"\bmeets?\b.*\bcriteria\b|\bcriteria\b.*\bmet\b|\beligible\b|\bappropriate (for|to)\b|\bshould .* (receive|get|start)\b",
+    re.IGNORECASE,
+)
+
+
+def is_necessity_question(question: str) -> bool:
+    """True for questions that ask whether a treatment is medically necessary / covered."""
+    return bool(_NECESSITY.search(question))

@@ -1,0 +1,98 @@
+"""Hybrid retrieval: dense (vector store) + lexical (BM25), fused by reciprocal rank fusion.
+
+The query is expanded with the corpus's own abbreviations (both directions), both legs see only
+committed chunks, and the fused list is diversified so one document cannot crowd out the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from rag.abbreviations import expand_query
+from rag.index import Index
+from rag.lexical import tokenize
+from rag.settings import RetrievalSettings
+from rag.types import Chunk, Filters
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Retrieved:
+    chunk: Chunk
+    score: float  # fused RRF score
+    dense: float | None = None  # cosine similarity, if the dense leg found it
+    lexical: float | None = None  # BM25 score, if the lexical leg found it
+
+
+@dataclass
+class Retrieval:
+    """What one retrieval saw: the ranked chunks, plus what abstention and extraction need."""
+
+    query: str
+    expanded: str
+    hits: list[Retrieved]
+    corpus_version: str
+    query_terms: list[str] = field(default_factory=list)
+    vocabulary_coverage: float = 1.0  # share of query terms the corpus knows at all
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), ranks from 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def diversify(ranked: list[str], doc_of: dict[str, str], top_k: int, max_per_doc: int) -> list[str]:
+    """Keep rank order but at most `max_per_doc` per document, then fill up if short."""
+    chosen, per_doc, overflow = [], {}, []
+    for cid in ranked:
+        doc = doc_of[cid]
+        if per_doc.get(doc, 0) < max_per_doc:
+            chosen.append(cid)
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+        else:
+            overflow.append(cid)
+        if len(chosen) == top_k:
+            return chosen
+    return chosen + overflow[: top_k - len(chosen)]
+
+
+class Retriever:
+    def __init__(self, index: Index, settings: RetrievalSettings | None = None) -> None:
+        self.index = index
+        self.settings = settings or index.settings.retrieval
+
+    def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
+        top_k = top_k or self.settings.top_k
+        data, lexical = self.index.snapshot()
+        committed = self.index.committed_ids(data)
+        expanded = expand_query(query, lexical.abbreviations)
+        n = max(self.settings.candidates, top_k * 2)
+
+        vector = self.index.embedder.embed_query(expanded)
+        dense = [h for h in self.index.store.query(vector, n, filters) if h.chunk.chunk_id in committed]
+        terms = tokenize(expanded)
+        lex = [(c, s) for c, s in lexical.search(terms, n, filters) if c in committed]
+
+        fused = rrf([[h.chunk.chunk_id for h in dense], [c for c, _ in lex]], self.settings.rrf_k)
+        chunks = {h.chunk.chunk_id: h.chunk for h in dense}
+        missing = [c for c, _ in lex if c not in chunks]
+        chunks.update({c.chunk_id: c for c in self.index.store.get(missing)})
+        ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
+        doc_of = {cid: chunks[cid].doc_id for cid in ranked}
+        keep = diversify(ranked, doc_of, top_k, self.settings.max_per_doc)
+
+        dense_score = {h.chunk.chunk_id: h.score for h in dense}
+        lex_score = dict(lex)
+        hits = [
+            Retrieved(chunks[c], fused[c], dense_score.get(c), lex_score.get(c)) for c in keep
+        ]
+        query_terms = tokenize(query)
+        known = [t for t in query_terms if lexical.knows(t)]
+        coverage = len(known) / len(query_terms) if query_terms else 0.0
+        return Retrieval(query, expanded, hits, data.corpus_version, query_terms, coverage)
