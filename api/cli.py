@@ -27,6 +27,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -101,6 +101,8 @@ class SentenceTransformerEmbedder(Embedder):
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                _quiet_transformers()
                 path = self._path()
                 try:
                     from sentence_transformers import SentenceTransformer
@@ -127,6 +129,17 @@ class SentenceTransformerEmbedder(Embedder):
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _quiet_transformers() -> None:
+    """No weight-loading progress bars on the user's terminal."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")

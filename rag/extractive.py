@@ -40,6 +40,16 @@ class Candidate:
     score: float
 
 
+def _is_statement(text: str, section: str | None) -> bool:
+    """Evidence is a statement: not a heading, not a question, not a fragment."""
+    words = text.split()
+    if len(text) < 25 or len(words) < 4 or text.endswith("?"):
+        return False
+    if section and text.strip("#*: ").lower() == section.split(" > ")[-1].strip("#*: ").lower():
+        return False
+    return not (len(words) <= 10 and text[-1].isalnum() and "\n" not in text and text.istitle())
+
+
 def _score(tokens: list[str], weights: dict[str, float], rank: int) -> float:
     if not tokens:
         return 0.0
@@ -57,7 +67,7 @@ def candidates(retrieval: Retrieval, lexical: LexicalIndex) -> list[Candidate]:
         section_bonus = 0.4 if necessity and _SECTION_CUES.search(chunk.section or "") else 0.0
         for start, end in split_sentences(chunk.text):
             text = chunk.text[start:end].strip()
-            if len(text) < 25 or len(text.split()) < 4:
+            if not _is_statement(text, chunk.section):
                 continue
             tokens = tokenize(text)
             score = _score(tokens, weights, rank) + section_bonus
@@ -73,7 +83,7 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= 0.6
 
 
-def select(cands: list[Candidate], max_sentences: int, per_source: int = 3) -> list[Candidate]:
+def select(cands: list[Candidate], max_sentences: int, per_source: int = 2) -> list[Candidate]:
     chosen: list[Candidate] = []
     per: dict[int, int] = {}
     floor = 0.35 * max((c.score for c in cands), default=0.0)
@@ -89,8 +99,10 @@ def select(cands: list[Candidate], max_sentences: int, per_source: int = 3) -> l
     return chosen
 
 
-def extractive_draft(retrieval: Retrieval, lexical: LexicalIndex, max_sentences: int = 8) -> Draft:
+def extractive_draft(retrieval: Retrieval, lexical: LexicalIndex, max_sentences: int | None = None) -> Draft:
     """Verbatim sentences grouped by document, every one cited; no verdict."""
+    if max_sentences is None:  # criteria, gaps and warnings need room
+        max_sentences = 10 if is_necessity_question(retrieval.query) else 8
     chosen = select(candidates(retrieval, lexical), max_sentences)
     if not chosen:
         return Draft(answer="")

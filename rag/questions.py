@@ -14,3 +14,20 @@ _NECESSITY = re.compile(
 def is_necessity_question(question: str) -> bool:
     """True for questions that ask whether a treatment is medically necessary / covered."""
     return bool(_NECESSITY.search(question))
+
+
+# A medical-necessity question asks, implicitly, for the criteria and what they require.
+NECESSITY_TERMS = "indication criteria approved indicated required only after failure missing information"
+
+
+# Sections that hold what a medical-necessity question needs.
+NECESSITY_SECTIONS = re.compile(
+    r"criteri|indicat|missing|pitfall|recommend|necessity|usage|eligib|coverage|limitation|"
+    r"contraindicat|warning|precaution|approv",
+    re.IGNORECASE,
+)
+
+
+def intent_terms(question: str) -> str:
+    """Words a question implies without saying them (empty for plain questions)."""
+    return NECESSITY_TERMS if is_necessity_question(question) else ""

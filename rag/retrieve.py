@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rag.abbreviations import expand_query
 from rag.index import Index
 from rag.lexical import tokenize
+from rag.questions import NECESSITY_SECTIONS, intent_terms
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
 
@@ -31,7 +32,7 @@ class Retrieval:
     """What one retrieval saw: the ranked chunks, plus what abstention and extraction need."""
 
     query: str
-    expanded: str
+    expanded: str  # the query with abbreviations and implied intent terms added
     hits: list[Retrieved]
     corpus_version: str
     query_terms: list[str] = field(default_factory=list)
@@ -72,17 +73,25 @@ class Retriever:
         data, lexical = self.index.snapshot()
         committed = self.index.committed_ids(data)
         expanded = expand_query(query, lexical.abbreviations)
+        intent = intent_terms(query)
+        search_text = f"{expanded} {intent}" if intent else expanded
         n = max(self.settings.candidates, top_k * 2)
 
-        vector = self.index.embedder.embed_query(expanded)
+        vector = self.index.embedder.embed_query(search_text)
         dense = [h for h in self.index.store.query(vector, n, filters) if h.chunk.chunk_id in committed]
-        terms = tokenize(expanded)
+        terms = tokenize(search_text)
         lex = [(c, s) for c, s in lexical.search(terms, n, filters) if c in committed]
 
-        fused = rrf([[h.chunk.chunk_id for h in dense], [c for c, _ in lex]], self.settings.rrf_k)
+        rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
         chunks = {h.chunk.chunk_id: h.chunk for h in dense}
         missing = [c for c, _ in lex if c not in chunks]
         chunks.update({c.chunk_id: c for c in self.index.store.get(missing)})
+        if intent:  # structure-aware third leg: criteria-like sections, in fused order
+            base = rrf(rankings, self.settings.rrf_k)
+            rankings.append(sorted(
+                (c for c in base if c in chunks and NECESSITY_SECTIONS.search(chunks[c].section or "")),
+                key=lambda c: (-base[c], c)))
+        fused = rrf(rankings, self.settings.rrf_k)
         ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
         doc_of = {cid: chunks[cid].doc_id for cid in ranked}
         keep = diversify(ranked, doc_of, top_k, self.settings.max_per_doc)
@@ -95,4 +104,4 @@ class Retriever:
         query_terms = tokenize(query)
         known = [t for t in query_terms if lexical.knows(t)]
         coverage = len(known) / len(query_terms) if query_terms else 0.0
-        return Retrieval(query, expanded, hits, data.corpus_version, query_terms, coverage)
+        return Retrieval(query, search_text, hits, data.corpus_version, query_terms, coverage)

@@ -30,7 +30,11 @@ def _is_abbreviation(text: str, end: int) -> bool:
     if not match:
         return False
     word = match.group(1).rstrip(".").lower()
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    if word in ABBREVIATIONS:
+        return True
+    # an initial ("J. Smith"), not a unit ending ("60 g/L.")
+    before = text[match.start() - 1] if match.start() > 0 else " "
+    return len(word) == 1 and word.isalpha() and (before.isspace() or before in "(\"'")
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -73,13 +73,13 @@ class IngestSettings(BaseSettings):
 class RetrievalSettings(BaseSettings):
     model_config = _section()
 
-    top_k: int = Field(default=8, ge=1, le=100, description="Chunks returned per question.")
+    top_k: int = Field(default=10, ge=1, le=100, description="Chunks returned per question.")
     candidates: int = Field(
         default=40, ge=1, description="Candidates each leg (dense, BM25) contributes to fusion."
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     max_per_doc: int = Field(
-        default=3, ge=1, description="Diversity: most chunks one document may take in the top k."
+        default=4, ge=1, description="Diversity: most chunks one document may take in the top k."
     )
 
 

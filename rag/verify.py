@@ -76,14 +76,15 @@ def normalize(text: str) -> str:
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:
     """The span of `text` that `quote` matches after normalisation, or None."""
-    needle = normalize(quote.strip(_EDGE_JUNK))
-    if len(needle) < 3:
-        return None
     haystack, index = _norm_with_map(text)
-    at = haystack.find(needle)
-    if at < 0:
-        return None
-    return index[at], index[at + len(needle) - 1] + 1
+    for candidate in (quote.strip(), quote.strip(_EDGE_JUNK)):  # as given, then without wrapping
+        needle = normalize(candidate)
+        if len(needle) < 3:
+            continue
+        at = haystack.find(needle)
+        if at >= 0:
+            return index[at], index[at + len(needle) - 1] + 1
+    return None
 
 
 def check_citation(draft: DraftCitation, sources: list[Chunk]) -> Citation | str:

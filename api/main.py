@@ -1,0 +1,90 @@
+"""The FastAPI application: routers, problem-JSON errors, the web page, and start-up.
+
+`create_app(settings, answerer)` builds the app. The index and the answerer (embedder, store
+and, when configured, the chat model) are built once, at start-up, unless passed in (tests pass
+one with fakes); ingestion is serialised by one lock kept on ``app.state``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.staticfiles import StaticFiles
+
+from api import problems
+from api.routes import ask, documents, health
+from api.uploads import UploadLimitMiddleware
+from rag.answer import Answerer
+from rag.errors import GuideQAError
+from rag.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """\
+Answers medical-necessity questions from guideline documents. Every claim in an answer cites a
+passage of the corpus, and every quote is checked against the passage it cites.
+
+* **Errors** are problem JSON (`application/problem+json`) whose `detail` says what to fix.
+* **Keys**: when `GUIDEQA_API_KEYS` is set, write endpoints need `Authorization: Bearer <key>`
+  (and so does asking with `GUIDEQA_REQUIRE_KEY_FOR_ASK=true`). Without keys the server
+  listens on loopback only.
+* The web page is at [/](/).
+"""
+
+
+def build_answerer(settings: Settings) -> Answerer:
+    """Open the index and load every model now, so no request pays for it."""
+    from rag.index import open_index
+
+    index = open_index(settings)
+    index.embedder.warm_up()
+    index.embedder.embed_query("warm-up")
+    answerer = Answerer(index)
+    answerer.chat_model()  # build the configured LLM client once (None when extractive only)
+    return answerer
+
+
+def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
+    settings = settings or (answerer.index.settings if answerer else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = app.state.answerer is None
+        if owned:
+            try:
+                app.state.answerer = await run_in_threadpool(build_answerer, settings)
+            except GuideQAError as exc:  # stay up, and say why in /readyz and every 503
+                app.state.startup_error = str(exc)
+                log.error("GuideQA could not start: %s", exc)
+        yield
+        if owned and app.state.answerer is not None:
+            app.state.answerer.index.close()
+
+    app = FastAPI(
+        title="GuideQA", version="1", description=DESCRIPTION, lifespan=lifespan,
+        openapi_tags=[
+            {"name": "ask", "description": "Questions and answers with verified citations."},
+            {"name": "documents", "description": "The guideline documents of the corpus."},
+            {"name": "corpus", "description": "The corpus as a whole."},
+            {"name": "health", "description": "Liveness and readiness."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.answerer = answerer
+    app.state.startup_error = None
+    app.state.ingest_lock = threading.Lock()
+    problems.install(app)
+    app.add_middleware(UploadLimitMiddleware)
+    app.include_router(health.router)
+    app.include_router(ask.router)
+    app.include_router(documents.router)
+    app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="web")
+    return app

@@ -1,0 +1,82 @@
+"""POST /v1/ask and POST /v1/ask/stream."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+
+from api.deps import AnswererDep, AskKey, SettingsDep
+from api.schemas import AnswerPublic, AskRequest, Problem
+from api.streaming import ask_events
+from rag.answer import Answerer
+from rag.types import AnswerMode, Filters
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/v1/ask", tags=["ask"], dependencies=[AskKey])
+
+_ERRORS = {
+    401: {"model": Problem, "description": "An API key is required (GUIDEQA_REQUIRE_KEY_FOR_ASK)."},
+    422: {"model": Problem, "description": "Invalid body, or mode 'llm' without an LLM."},
+    503: {"model": Problem, "description": "The LLM backend is unreachable; `evidence` holds the "
+                                           "extractive answer from the same retrieval."},
+}
+
+
+def _mode(answerer: Answerer, body: AskRequest) -> AnswerMode:
+    mode = body.mode or answerer.default_mode()
+    if mode == "llm" and answerer.chat_model() is None:
+        raise HTTPException(
+            422, "mode 'llm' needs an LLM backend, and this server has none configured "
+                 "(GUIDEQA_LLM). Ask with mode 'extractive', or omit mode.")
+    return mode
+
+
+def _filters(body: AskRequest) -> Filters | None:
+    if body.filters is None:
+        return None
+    filters = Filters(doc_ids=body.filters.doc_ids, doc_types=body.filters.doc_types)
+    return None if filters.is_empty() else filters
+
+
+def _log(body: AskRequest, mode: str, settings: SettingsDep, started: float, what: str) -> None:
+    ms = (time.perf_counter() - started) * 1000
+    if settings.api.log_questions:
+        log.info("%s mode=%s top_k=%s %.0f ms: %r", what, mode, body.top_k, ms, body.question)
+    else:  # questions carry patient details: only their length is logged
+        log.info("%s mode=%s top_k=%s %.0f ms (%d chars)", what, mode, body.top_k, ms,
+                 len(body.question))
+
+
+@router.post("", response_model=AnswerPublic, responses=_ERRORS,
+             summary="Answer a question from the corpus, with verified citations")
+def ask(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> AnswerPublic:
+    """Retrieve passages, answer (extractive or llm), verify every citation, return the Answer.
+
+    In extractive mode the answer is verbatim evidence with no verdict. When the LLM backend
+    cannot be reached the reply is 503 problem JSON whose `evidence` member is the extractive
+    answer built from the same retrieval."""
+    started = time.perf_counter()
+    mode = _mode(answerer, body)
+    answer = answerer.ask(body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+    _log(body, mode, settings, started, "ask")
+    return answer
+
+
+@router.post("/stream", responses={**_ERRORS, 200: {
+    "content": {"text/event-stream": {}},
+    "description": "Events: `contexts` (list of retrieved passages), then in llm mode `token` "
+                   "({text}) as the answer is written, then `answer` (the verified Answer), or "
+                   "`error` (problem JSON)."}},
+    response_class=StreamingResponse, summary="Answer a question as server-sent events")
+def ask_stream(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> StreamingResponse:
+    """The same answer as POST /v1/ask, streamed: contexts first, then the answer text as it is
+    generated (llm mode), then the final verified answer."""
+    mode = _mode(answerer, body)
+    _log(body, mode, settings, time.perf_counter(), "ask/stream started")
+    events = ask_events(answerer, body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
