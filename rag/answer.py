@@ -62,7 +62,8 @@ class Answerer:
     def answer(self, retrieval: Retrieval, *, mode: AnswerMode, llm: str | None = None) -> Answer:
         """Generate and verify an answer from a finished retrieval."""
         _, lexical = self.index.snapshot()
-        evidence = assess(retrieval)
+        cfg = self.index.settings.retrieval
+        evidence = assess(retrieval, cfg.abstain_min_similarity, cfg.abstain_min_coverage)
         base = self._base(retrieval, mode)
         if not evidence.sufficient:
             return self._abstain(base, evidence)

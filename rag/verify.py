@@ -110,12 +110,20 @@ def strip_markers(text: str, keep: set[int]) -> str:
     return re.sub(r"[ \t]+([.,;:])", r"\1", _MARKER.sub(fix, text))
 
 
-def unsupported_sentences(text: str) -> list[str]:
-    """Sentences with no citation marker (headings ending in ':' are not claims)."""
+def _marker_ids(text: str) -> set[int]:
+    return {int(n) for m in _MARKER.finditer(text) for n in re.split(r"[,;]", m.group(1))}
+
+
+def unsupported_sentences(text: str, keep: set[int] | None = None) -> list[str]:
+    """Sentences left without a valid marker: those whose markers were all dropped, and
+    marker-less claims (headings ending in ':' and short fragments are not claims)."""
     out = []
     for sentence in _SENTENCE_END.split(text):
         s = sentence.strip()
-        if len(s) > 20 and not s.endswith(":") and not _MARKER.search(s):
+        ids = _marker_ids(s)
+        if ids and keep is not None and not ids & keep:
+            out.append(strip_markers(s, set()).strip())
+        elif not ids and len(s) > 20 and not s.endswith(":"):
             out.append(s)
     return out
 
@@ -137,9 +145,10 @@ def verify(draft: Draft, sources: list[Chunk]) -> Verified:
                 for c in draft.criteria]
     conflicts = [c.model_copy(update={"citations": [i for i in c.citations if i in keep]})
                  for c in draft.conflicts]
-    cited_in_text = {int(n) for m in _MARKER.finditer(answer) for n in re.split(r"[,;]", m.group(1))}
+    cited_in_text = _marker_ids(answer)
     ordered = [citations[i] for i in sorted(keep) if i in cited_in_text or _used(i, criteria, conflicts)]
-    return Verified(answer, ordered, criteria, conflicts, dropped, unsupported_sentences(answer))
+    unsupported = unsupported_sentences(draft.answer, keep)
+    return Verified(answer, ordered, criteria, conflicts, dropped, unsupported)
 
 
 def _used(cid: int, criteria: list[Criterion], conflicts: list[Conflict]) -> bool:

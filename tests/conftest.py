@@ -19,6 +19,7 @@ from rag.embeddings import HashEmbedder, SentenceTransformerEmbedder  # noqa: E4
 from rag.settings import (  # noqa: E402
     EmbedderSettings,
     IngestSettings,
+    RetrievalSettings,
     Settings,
     StoreSettings,
 )
@@ -33,6 +34,8 @@ def make_settings(data_dir: Path, *, embedder: str = "hash", chroma_url: str | N
         store=StoreSettings(data_dir=data_dir, chroma_url=chroma_url),
         embedder=EmbedderSettings(model=embedder),
         ingest=IngestSettings(corpus_dir=CORPUS, chunk_size=chunk_size, chunk_overlap=chunk_overlap),
+        # the similarity floor is calibrated for the real embedder; hash vectors sit lower
+        retrieval=RetrievalSettings(abstain_min_similarity=0.30 if embedder != "hash" else 0.05),
     )
 
 
