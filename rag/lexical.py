@@ -34,16 +34,22 @@ STOPWORDS = frozenset(
 )
 
 
+TOKENIZER_VERSION = 2  # bump when tokenize() changes: stored token lists are then rebuilt
+
+
+def _singular(token: str) -> str:
+    if len(token) <= 4 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 5:
+        return token[:-3] + "y"  # therapies -> therapy
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]  # doses -> dose
+    return token
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens, stop words dropped, a light plural strip ('doses' -> 'dose')."""
-    out = []
-    for token in _WORD.findall(text.lower()):
-        if token in STOPWORDS:
-            continue
-        if len(token) > 4 and token.endswith("s") and not token.endswith("ss") and token.isalpha():
-            token = token[:-1]
-        out.append(token)
-    return out
+    """Lower-case word tokens, stop words dropped, plurals folded ('therapies' -> 'therapy')."""
+    return [_singular(t) for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
 
 
 @dataclass
@@ -141,7 +147,7 @@ class LexicalIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, data_dir: Path) -> None:
-        state = {"corpus_version": self.corpus_version, "entries": self.entries, "ids": self._ids,
+        state = {"tokenizer": TOKENIZER_VERSION, "corpus_version": self.corpus_version, "entries": self.entries, "ids": self._ids,
                  "bm25": self._bm25, "abbreviations": self.abbreviations, "df": self.df}
         atomic_write_bytes(data_dir / LEXICAL_FILE, pickle.dumps(state, protocol=5))
 
@@ -154,6 +160,9 @@ class LexicalIndex:
             state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see module doc
         except Exception as exc:  # a damaged index is rebuilt, never fatal
             log.warning("lexical index %s unreadable (%s); it will be rebuilt", path, exc)
+            return cls()
+        if state.get("tokenizer") != TOKENIZER_VERSION:
+            log.warning("lexical index %s was built by another tokenizer; it will be rebuilt", path)
             return cls()
         index = cls(corpus_version=state["corpus_version"], entries=state["entries"])
         index._ids, index._bm25 = state["ids"], state["bm25"]

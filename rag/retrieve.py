@@ -36,7 +36,7 @@ class Retrieval:
     hits: list[Retrieved]
     corpus_version: str
     query_terms: list[str] = field(default_factory=list)
-    vocabulary_coverage: float = 1.0  # share of query terms the corpus knows at all
+    known_terms: frozenset[str] = frozenset()  # those of query_terms the corpus contains
 
 
 def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
@@ -102,6 +102,5 @@ class Retriever:
             Retrieved(chunks[c], fused[c], dense_score.get(c), lex_score.get(c)) for c in keep
         ]
         query_terms = tokenize(query)
-        known = [t for t in query_terms if lexical.knows(t)]
-        coverage = len(known) / len(query_terms) if query_terms else 0.0
-        return Retrieval(query, search_text, hits, data.corpus_version, query_terms, coverage)
+        known = frozenset(t for t in query_terms if lexical.knows(t))
+        return Retrieval(query, search_text, hits, data.corpus_version, query_terms, known)

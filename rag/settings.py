@@ -79,12 +79,12 @@ class RetrievalSettings(BaseSettings):
     )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     abstain_min_similarity: float = Field(
-        default=0.30,
+        default=0.20,
         description="Abstain when no chunk is this close (cosine) to the question; calibrated "
         "for all-MiniLM-L6-v2 on the gold set's unanswerable questions. Recalibrate per embedder.",
     )
     abstain_min_coverage: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.6, ge=0, le=1,
         description="Abstain when less than this share of the question's terms occur in the corpus.",
     )
     max_per_doc: int = Field(

@@ -35,7 +35,7 @@ def make_settings(data_dir: Path, *, embedder: str = "hash", chroma_url: str | N
         embedder=EmbedderSettings(model=embedder),
         ingest=IngestSettings(corpus_dir=CORPUS, chunk_size=chunk_size, chunk_overlap=chunk_overlap),
         # the similarity floor is calibrated for the real embedder; hash vectors sit lower
-        retrieval=RetrievalSettings(abstain_min_similarity=0.30 if embedder != "hash" else 0.05),
+        retrieval=RetrievalSettings(abstain_min_similarity=0.20 if embedder != "hash" else 0.05),
     )
 
 
