@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch is pinned to 2.13.0 (CPU build) in the same command as sentence-transformers,
 	# otherwise pip resolves a multi-GB CUDA build
-	$(BIN)/python -m pip install --quiet --progress-bar off "torch==2.13.0" -e ".[test]"
+	$(BIN)/python -m pip install --quiet --progress-bar off "torch==2.13.0" -e ".[test,local-llm]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -26,6 +26,7 @@ class ChatLlamaCppLocal(BaseChatModel):
     max_tokens: int = 1500
     n_ctx: int = 4096
     n_threads: int | None = None
+    json_mode: bool = True
     model_config = ConfigDict(arbitrary_types_allowed=True)
     _llama: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
@@ -58,6 +59,7 @@ class ChatLlamaCppLocal(BaseChatModel):
                   run_manager: Any = None, **kwargs: Any) -> ChatResult:
         chat = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
         out = self._model().create_chat_completion(
-            messages=chat, temperature=self.temperature, max_tokens=self.max_tokens, stop=stop)
+            messages=chat, temperature=self.temperature, max_tokens=self.max_tokens, stop=stop,
+            response_format={"type": "json_object"} if self.json_mode else None)
         text = out["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])

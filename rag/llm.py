@@ -36,6 +36,10 @@ class LLMDraft(Draft):
     answerable: bool = True
 
 
+_LIST_FIELDS = ("criteria", "conflicts", "citations", "missing_information")
+VERDICTS = ("medically_necessary", "not_medically_necessary", "insufficient_information", "conflicting")
+
+
 def parse_spec(spec: str) -> tuple[str, str]:
     provider, sep, model = spec.partition(":")
     provider = provider.strip().lower()
@@ -64,8 +68,13 @@ def make_chat_model(settings: LLMSettings, spec: str | None = None) -> BaseChatM
                 "openai: needs an API key: set OPENAI_API_KEY (or GUIDEQA_LLM_API_KEY), or set "
                 "GUIDEQA_LLM_BASE_URL to an OpenAI-compatible server that needs none."
             )
+        extra = {"response_format": {"type": "json_object"}} if settings.json_mode else {}
+        # OpenAI-compatible servers (llama.cpp, vLLM ...) read the classic `max_tokens`, not the
+        # `max_completion_tokens` langchain-openai sends: give them both.
+        body = {"max_tokens": settings.max_tokens} if settings.base_url else None
         return ChatOpenAI(model=model, api_key=key or "not-needed", base_url=settings.base_url,
-                          timeout=settings.timeout_s, max_retries=settings.max_retries, **common)
+                          timeout=settings.timeout_s, max_retries=settings.max_retries,
+                          model_kwargs=extra, extra_body=body, **common)
     if provider == "anthropic":
         from langchain_anthropic import ChatAnthropic
 
@@ -81,10 +90,11 @@ def make_chat_model(settings: LLMSettings, spec: str | None = None) -> BaseChatM
 
         return ChatOllama(model=model, base_url=settings.base_url or "http://127.0.0.1:11434",
                           temperature=settings.temperature, num_predict=settings.max_tokens,
+                          format="json" if settings.json_mode else None,
                           client_kwargs={"timeout": settings.timeout_s})
     from rag.llamacpp_chat import ChatLlamaCppLocal
 
-    return ChatLlamaCppLocal.from_path(model, **common)
+    return ChatLlamaCppLocal.from_path(model, json_mode=settings.json_mode, **common)
 
 
 def model_name(chat: BaseChatModel) -> str:
@@ -106,9 +116,41 @@ def parse_draft(text: str) -> LLMDraft:
     if start < 0 or end <= start:
         raise LLMOutputError(f"the model's reply holds no JSON object: {text[:200]!r}")
     try:
-        return LLMDraft.model_validate(json.loads(body[start : end + 1]))
-    except (json.JSONDecodeError, ValidationError) as exc:
+        data = json.loads(body[start : end + 1])
+    except json.JSONDecodeError as exc:
+        raise LLMOutputError(f"the model's reply is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LLMOutputError("the model's JSON is not an object")
+    return lenient_draft(data)
+
+
+def lenient_draft(data: dict) -> LLMDraft:
+    """Keep every field and list item that fits the schema, drop the rest: a weak model's
+    partial answer is still verified rather than thrown away whole."""
+    fields = LLMDraft.model_fields
+    clean: dict = {}
+    for name, value in data.items():
+        if name not in fields:
+            continue
+        if isinstance(value, list) and name in ("criteria", "conflicts", "citations", "missing_information"):
+            clean[name] = [v for v in value if _fits(name, v)]
+        elif _fits(name, value):
+            clean[name] = value
+    if clean.get("verdict") not in (None, *VERDICTS):
+        clean["verdict"] = None
+    try:
+        return LLMDraft.model_validate(clean)
+    except ValidationError as exc:  # pragma: no cover - every field was checked above
         raise LLMOutputError(f"the model's JSON does not fit the answer schema: {exc}") from exc
+
+
+def _fits(name: str, value: object) -> bool:
+    probe = {"answer": ""} | ({name: [value]} if name in _LIST_FIELDS else {name: value})
+    try:
+        LLMDraft.model_validate(probe)
+    except ValidationError:
+        return False
+    return True
 
 
 def _is_timeout_or_connection(exc: Exception) -> bool:
@@ -142,6 +184,10 @@ def _invoke(chat: BaseChatModel, messages: list[tuple[str, str]]) -> str:
     try:
         result = chat.invoke(messages)
     except Exception as exc:  # providers raise many types; sort them into ours
+        if type(exc).__name__ == "LengthFinishReasonError":
+            raise LLMOutputError(
+                "The model's answer was cut off at the token limit; raise GUIDEQA_LLM_MAX_TOKENS."
+            ) from exc
         if _is_timeout_or_connection(exc):
             raise LLMUnavailableError(
                 f"The LLM backend did not answer ({type(exc).__name__}: {exc}). Check that it is "

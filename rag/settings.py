@@ -106,6 +106,9 @@ class LLMSettings(BaseSettings):
     max_retries: int = Field(default=2, ge=0, description="Retries on transient errors.")
     temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
     max_tokens: int = Field(default=1500, ge=64, description="Most tokens the model may write.")
+    json_mode: bool = Field(
+        default=True, description="Ask the backend for JSON output (response_format / grammar)."
+    )
 
 
 class APISettings(BaseSettings):

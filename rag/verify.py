@@ -30,7 +30,7 @@ class DraftCitation(BaseModel):
 class Draft(BaseModel):
     """An unverified answer, from the extractive answerer or parsed from an LLM."""
 
-    answer: str
+    answer: str = ""
     verdict: str | None = None
     criteria: list[Criterion] = Field(default_factory=list)
     missing_information: list[str] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,7 +39,8 @@ class StreamingChat(BaseChatModel):
                 run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         self.calls.append(list(messages))
         for i in range(0, len(self.reply), self.piece):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=self.reply[i : i + self.piece]))
+            piece = self.reply[i : i + self.piece]
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
 class FlakyStore(InMemoryStore):
@@ -57,6 +59,36 @@ class FlakyStore(InMemoryStore):
     def query(self, *args: Any, **kwargs: Any) -> list:
         self._check()
         return super().query(*args, **kwargs)
+
+
+class LockedStore(InMemoryStore):
+    """InMemoryStore with a lock: the core fake iterates its dicts unguarded, so a query racing
+    an ingest raises "dictionary changed size during iteration". Remove once rag.store's fake
+    takes a lock itself."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.RLock()
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            super().add(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            super().delete(*args, **kwargs)
+
+    def query(self, *args: Any, **kwargs: Any) -> list:
+        with self._lock:
+            return super().query(*args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> list:
+        with self._lock:
+            return super().get(*args, **kwargs)
+
+    def ids(self, *args: Any, **kwargs: Any) -> list[str]:
+        with self._lock:
+            return super().ids(*args, **kwargs)
 
 
 def make_pdf(title: str, paragraphs: list[str], pages: int = 1) -> bytes:

@@ -41,20 +41,25 @@ def test_three_or_more_newlines_become_one_blank_line():
 
 
 def test_bullets_lose_their_indent():
-    text = "Criteria:\n   •   Approved only for adults\n\uf0b7 Second item\n•Third"
-    assert normalize_text(text) == "Criteria:\n• Approved only for adults\n• Second item\n• Third"
+    text = "Criteria:\n   •   First item\n\uf0b7 Second item\n•Third"
+    assert normalize_text(text) == "Criteria:\n• First item\n• Second item\n• Third"
 
 
 # ---------------------------------------------------------------- hyphenation
 
 
+def test_a_capitalised_word_broken_across_lines_is_rejoined_too():
+    assert normalize_text("Treat-\nment options") == "Treatment options"
+
+
 def test_a_word_broken_across_lines_is_rejoined():
-    assert normalize_text("transfusion depen-\ndence is common") == "transfusion dependence is common"
+    text = "do not respond, becoming transfusion depen-\ndent."
+    assert normalize_text(text) == "do not respond, becoming transfusion dependent."
 
 
 def test_a_hyphenated_form_used_elsewhere_keeps_its_hyphen():
-    text = "Outcomes at the population-\nlevel differ. The population-level data are shown."
-    assert normalize_text(text).startswith("Outcomes at the population-level differ.")
+    text = "The population-\nlevel table is shown. The population-level figure is shown."
+    assert normalize_text(text).startswith("The population-level table is shown.")
 
 
 @pytest.mark.parametrize(
@@ -62,6 +67,7 @@ def test_a_hyphenated_form_used_elsewhere_keeps_its_hyphen():
     [
         ("a 5-\nyear follow-up", "a 5-year follow-up"),  # number on the left
         ("SF3B1-\nmutated cases", "SF3B1-mutated cases"),  # acronym on the left
+        ("IgG-\nmediated", "IgG-mediated"),  # mixed-case term on the left
         ("mild-to-\nmoderate elevations", "mild-to-moderate elevations"),  # already hyphenated
         ("LR-\nMDS patients", "LR-MDS patients"),  # continuation not lower-case
     ],
