@@ -8,7 +8,7 @@ export TOKENIZERS_PARALLELISM := false
 # llama-cpp-python builds from source; a native build segfaults on this CPU with quantised models
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-.PHONY: install run test lint clean
+.PHONY: install run test eval bench lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "GuideQA needs Python 3.11, found " + sys.version.split()[0]'
@@ -23,8 +23,10 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/guideqa ingest
+	$(BIN)/guideqa serve
 
 test: install
+	bash .ci/install-browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from api import cli_ask, cli_ingest
+from api import cli_ask, cli_ingest, cli_serve
 
 app = typer.Typer(
     help="GuideQA: answers medical-necessity questions from guideline documents, with citations.",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.command("ingest")(cli_ingest.ingest)
 app.add_typer(cli_ingest.docs_app, name="docs")
 app.command("ask")(cli_ask.ask)
+app.command("serve")(cli_serve.serve)
 
 
 @app.callback()
@@ -28,6 +29,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # font warnings; problems are reported per file
 
 
 if __name__ == "__main__":  # pragma: no cover

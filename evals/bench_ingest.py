@@ -1,0 +1,116 @@
+"""Ingestion benchmark (not a test): embedder alone vs full ingestion, no-op re-sync, peak memory.
+
+    python -m evals.bench_ingest [--extra ../shared/pdfs] [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf]
+
+Everything is measured in one run on the same machine and the same chunks, so the ratios hold
+even when the machine is noisy. Targets: ingestion within 1.15x of embedding alone; a no-op
+re-sync under 2% of a full ingest; peak RSS under 1.5 GB for the CMS manual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+from ingest.loaders import discover  # noqa: E402
+from ingest.pipeline import file_hash, prepare  # noqa: E402
+from ingest.sync import sync  # noqa: E402
+from rag.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from rag.errors import IngestError  # noqa: E402
+from rag.index import Index  # noqa: E402
+from rag.settings import IngestSettings, Settings, StoreSettings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def embed_alone(embedder: SentenceTransformerEmbedder, paths: list[Path], settings: IngestSettings) -> tuple[float, int]:
+    """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
+    texts = []
+    for path, root in discover(paths)[0]:
+        try:
+            prepared = prepare(path, root, settings, file_hash(path))
+        except IngestError:
+            continue
+        texts += [c.embedding_text() for c in prepared.chunks]
+    started = time.perf_counter()
+    embedder.embed_documents(texts, batch_size=32)
+    return time.perf_counter() - started, len(texts)
+
+
+def full_ingest(embedder: SentenceTransformerEmbedder, paths: list[Path], data_dir: Path) -> tuple[float, float, int]:
+    """Seconds of a first ingest, of a no-op re-sync, and chunks embedded."""
+    settings = Settings(store=StoreSettings(data_dir=data_dir))
+    index = Index(settings, embedder)
+    started = time.perf_counter()
+    report = sync(index, paths)
+    full = time.perf_counter() - started
+    again = Index(settings, embedder)
+    started = time.perf_counter()
+    noop = sync(again, paths)
+    resync = time.perf_counter() - started
+    assert noop.chunks_embedded == 0, "a no-op re-sync embedded something"
+    return full, resync, report.chunks_embedded
+
+
+def peak_rss_mb(path: Path, data_dir: Path) -> float:
+    """Peak resident memory of a separate `guideqa ingest PATH` process, in MB."""
+    code = (
+        "import resource, sys; from api.cli import app\n"
+        "try:\n    app([ 'ingest', sys.argv[1], '--json'])\nexcept SystemExit:\n    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    env = dict(os.environ, GUIDEQA_DATA_DIR=str(data_dir))
+    out = subprocess.run([sys.executable, "-c", code, str(path)], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=False)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KB on Linux
+
+
+def measure(name: str, embedder, paths: list[Path], tmp: Path) -> dict:  # noqa: ANN001
+    alone, n_chunks = embed_alone(embedder, paths, IngestSettings())
+    full, resync, embedded = full_ingest(embedder, paths, tmp / name)
+    return {
+        "set": name, "chunks": n_chunks, "embed_alone_s": round(alone, 2), "ingest_s": round(full, 2),
+        "ingest_over_embed": round(full / alone, 3), "noop_resync_s": round(resync, 3),
+        "resync_share": round(resync / full, 4), "chunks_embedded": embedded,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--extra", type=Path, help="a larger set, e.g. ../shared/pdfs")
+    parser.add_argument("--big", type=Path, help="one big PDF for peak memory (the CMS manual)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    embedder = SentenceTransformerEmbedder()
+    embedder.warm_up()
+    embedder.embed_documents(["warm up"] * 8)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        results.append(measure("corpus", embedder, [args.corpus], Path(tmp)))
+        if args.extra:
+            results.append(measure("extra", embedder, [args.extra], Path(tmp)))
+        if args.big:
+            results.append({"set": "big", "file": args.big.name,
+                            "peak_rss_mb": round(peak_rss_mb(args.big, Path(tmp) / "big"), 1)})
+    print(f"load average {os.getloadavg()[0]:.2f}, self peak RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    for row in results:
+        print(json.dumps(row))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
