@@ -1,4 +1,7 @@
-"""Chunking: sentences, sections, packing, overlap, page mapping and the verbatim-span invariant."""
+"""Chunking: sections, packing, overlap, page mapping and the verbatim-span invariant.
+
+Sentence splitting has its own tests in tests/rag/test_sentences.py.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.chunking import chunk_document, detect_sections, make_chunk_id, split_sentences
+from ingest.chunking import chunk_document, detect_sections, make_chunk_id
 from ingest.loaders import load_file
 from ingest.normalize import normalize_pages
 from rag.errors import ConfigurationError
+from rag.sentences import split_sentences
 from rag.types import Chunk, Document, DocumentMeta
 from tests import pdf_factory
 
@@ -58,7 +62,7 @@ def assert_invariants(doc: Document, chunks: list[Chunk], chunk_size: int) -> No
         assert chunk.title == doc.meta.title and chunk.doc_id == doc.doc_id
 
 
-# ---------------------------------------------------------------- ids and sentences
+# ---------------------------------------------------------------- ids
 
 
 def test_chunk_ids_are_stable_content_hashes():
@@ -67,65 +71,6 @@ def test_chunk_ids_are_stable_content_hashes():
     assert int(first, 16) >= 0
     assert len({first, make_chunk_id("doc", 11, "text"), make_chunk_id("doc2", 10, "text"),
                 make_chunk_id("doc", 10, "text!")}) == 4
-
-
-def sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]
-
-
-def test_abbreviations_initials_and_decimals_do_not_end_sentences():
-    assert sentences(" ".join(FILLER[2:6])) == FILLER[2:6]
-
-
-def test_sentences_from_the_corpus_with_symbols_stay_whole():
-    corpus_sentences = [
-        "Mean Hb rose significantly from 60.61 g/L pre-treatment to 96.21 g/L post-treatment "
-        "(mean increase: 39.56 g/L).",
-        "Hb levels exceeded 100 g/L in 9 patients.",
-        "After two doses, if the transfusion burden reduction was <33% or Hb increase was <1 g/dL "
-        "in non-transfused patients, the dose was escalated stepwise (1.25 mg/kg → 1.5 mg/kg → "
-        "maximum 1.75 mg/kg).",
-        "The overall response rate was 63.6% (14/22).",
-    ]
-    assert sentences(" ".join(corpus_sentences)) == corpus_sentences
-
-
-def test_a_line_wrap_does_not_end_a_sentence_but_a_bullet_does():
-    text = (
-        "Luspatercept has been linked to a low rate of serum enzyme elevations during therapy, "
-        "but has not been linked to\ncases of idiosyncratic, clinically apparent liver injury "
-        "with jaundice.\n• Thromboembolic risk\n• Hypertension\n* Bone pain\n1. First-line: ESAs"
-        "\n2. Second-line"
-    )
-    got = sentences(text)
-    assert got[0].endswith("with jaundice.") and "\n" in got[0]
-    assert got[1:] == ["• Thromboembolic risk", "• Hypertension", "* Bone pain",
-                       "1. First-line: ESAs", "2. Second-line"]
-
-
-def test_blank_lines_end_sentences_and_offsets_are_absolute():
-    text = "Background\n\nPatients with anemia. Results follow"
-    spans = split_sentences(text, offset=100)
-    assert [text[s - 100 : e - 100] for s, e in spans] == [
-        "Background", "Patients with anemia.", "Results follow"]
-
-
-def test_units_end_sentences_but_initials_do_not():
-    corpus_sentences = [
-        "Currently, transfusion is the primary symptomatic treatment for anemia in this "
-        "population.",
-        "However, due to blood product shortages, transfusion criteria are stringent, typically "
-        "reserved for chronic anemia with hemoglobin (Hb) levels below 60 g/L.",
-        "Fenaux P, Platzbecker U, Mufti GJ, Garcia-Manero G, Buckstein R, Santini V, "
-        "Díez-Campelo M, et al. Luspatercept in patients with lower-risk myelodysplastic "
-        "syndromes.",
-    ]
-    assert sentences(" ".join(corpus_sentences)) == corpus_sentences
-
-
-def test_no_before_a_word_ends_a_sentence():
-    assert sentences("The answer is No. The request is denied.") == [
-        "The answer is No.", "The request is denied."]
 
 
 # ---------------------------------------------------------------- sections

@@ -1,0 +1,240 @@
+"""Reading PDFs: text per page, filled-in form values, a meaningful /Title, and the warnings.
+
+`read_pdf` opens the bytes (decrypting PDFs encrypted with an empty password), extracts each
+page's text, appends filled-in form-field and free-text annotation values, and detects pages
+that have no text layer (scans) so the user is told to run OCR. Damage that costs only a detail
+of one page is logged and skipped; damage that makes the file unusable raises an `IngestError`
+subclass that names the file and the fix.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from rag.errors import (
+    CorruptFileError,
+    EmptyDocumentError,
+    EncryptedPDFError,
+    IngestError,
+    NeedsOCRError,
+)
+
+logger = logging.getLogger(__name__)
+
+_MIN_PAGE_CHARS = 100  # fewer non-space characters than this, plus an image: no text layer
+_SCAN_PAGE_CHARS = 300  # ... or fewer than this plus a page-sized (scan-like) image
+_SCAN_PIXELS = 250_000
+_JUNK_TITLE_RE = re.compile(
+    r"(untitled|document\d*|layout proof|microsoft \w+ - .*|.*\btemplate\b.*"
+    r"|.*\.(docx?|pdf|pptx?|xlsx?|rtf|indd)|\S{21,})",
+    re.I,
+)
+
+
+def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]:
+    """(text per page, warnings, /Title if it means something) of the PDF `data` read from `path`.
+
+    Filled-in form values are appended to the last page. Raises `CorruptFileError`,
+    `EncryptedPDFError`, `NeedsOCRError` or `EmptyDocumentError`, naming the file and the fix.
+    """
+    warnings: list[str] = []
+    if b"%PDF-" not in data[:1024]:
+        raise CorruptFileError(f"{path}: not a PDF (it does not start with %PDF-); check the file")
+    if b"%%EOF" not in data[-4096:]:
+        raise CorruptFileError(
+            f"{path}: the PDF is truncated (no %%EOF marker at its end); re-download it"
+        )
+    try:
+        reader = _open_pdf(path, data)
+        pages, lacking, failed, has_forms = _extract_pages(reader)
+        title = _pdf_title(reader)
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure means this file is unusable
+        raise CorruptFileError(
+            f"{path}: cannot be read as a PDF ({type(exc).__name__}: {exc}); re-download or "
+            f"re-export it"
+        ) from exc
+    if failed and len(failed) == len(pages):
+        raise CorruptFileError(f"{path}: text extraction failed on every page; re-export the PDF")
+    if failed:
+        warnings.append(f"text extraction failed on {_page_ranges(failed)}; their text is missing")
+    _check_text_layer(path, pages, lacking, has_forms, warnings)
+    return pages, warnings, title
+
+
+def _open_pdf(path: Path, data: bytes) -> Any:
+    from pypdf import PasswordType, PdfReader  # heavy: imported when a PDF is read
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        fix = "remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and re-ingest"
+        try:
+            decrypted = reader.decrypt("")  # many PDFs are encrypted with an empty password
+        except Exception as exc:  # noqa: BLE001 - unsupported algorithms, missing crypto
+            raise EncryptedPDFError(f"{path}: encrypted ({exc}); {fix}") from exc
+        if decrypted == PasswordType.NOT_DECRYPTED:
+            raise EncryptedPDFError(f"{path}: password-protected; {fix}")
+    if len(reader.pages) == 0:
+        raise EmptyDocumentError(f"{path}: the PDF has no pages; nothing to index")
+    return reader
+
+
+def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
+    """(page texts, pages without a text layer, pages that failed, any form values).
+
+    Filled-in form values (widgets' /V, free-text boxes) live in annotations, which text
+    extraction skips: they are appended to the last page as a final "Form fields:" block.
+    """
+    pages: list[str] = []
+    lacking: list[int] = []
+    failed: list[int] = []
+    values: dict[str, str] = {}
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
+            logger.warning("page %d: text extraction failed: %s", number, exc)
+            text, failed = "", [*failed, number]
+        if _safely(False, _lacks_text_layer, page, text):
+            lacking.append(number)
+        for name, line in _safely([], _form_values, page, number):
+            values.setdefault(name, line)
+        pages.append(text)
+    if values:
+        pages[-1] = f"{pages[-1].rstrip()}\n\nForm fields:\n" + "\n".join(values.values())
+    return pages, lacking, failed, bool(values)
+
+
+def _safely(default: Any, func: Any, *args: Any) -> Any:
+    """func(*args), or `default` if a damaged annotation or resource makes it fail."""
+    try:
+        return func(*args)
+    except Exception as exc:  # noqa: BLE001 - the damage costs only this detail of the page
+        logger.warning("%s failed: %s", func.__name__, exc)
+        return default
+
+
+def _form_values(page: Any, number: int) -> list[tuple[str, str]]:
+    """(key, line) for the page's filled-in widgets and free-text boxes, in reading order."""
+    found = []
+    for index, ref in enumerate(_get(page, "/Annots") or []):
+        annot = ref.get_object()
+        subtype = annot.get("/Subtype")
+        if subtype == "/Widget":
+            name, label, value = _widget_field(annot)
+            line = f"{label}: {value}" if value else ""
+        elif subtype == "/FreeText":
+            name, line = f"#{number}.{index}", _value_text(annot.get("/Contents"))
+        else:
+            continue
+        if line:
+            rect = [float(x) for x in annot.get("/Rect", [0, 0, 0, 0])]
+            found.append(((-round(max(rect[1], rect[3]) / 4), min(rect[0], rect[2])), name, line))
+    return [(name, line) for _, name, line in sorted(found)]
+
+
+def _widget_field(annot: Any) -> tuple[str, str, str]:
+    """(qualified name, label, value) of a widget; its field may be the widget or a parent."""
+    names, node, value, label = [], annot, None, None
+    for _ in range(32):  # a field tree is shallow; the bound guards against /Parent cycles
+        if node is None:
+            break
+        node = node.get_object()
+        if node.get("/T") is not None:
+            names.insert(0, str(node["/T"]))
+        value = value if value is not None else node.get("/V")
+        label = label or (str(node["/TU"]) if node.get("/TU") else None)
+        node = node.get("/Parent")
+    name = ".".join(names)
+    return name, " ".join((label or name or "Field").split()), _value_text(value)
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(v for v in map(_value_text, value) if v)
+    text = " ".join(str(value.get_object() if hasattr(value, "get_object") else value).split())
+    text = text.lstrip("/") if text.startswith("/") else text
+    return "" if text == "Off" else text
+
+
+def _lacks_text_layer(page: Any, text: str) -> bool:
+    chars = len("".join(text.split()))
+    if chars >= _SCAN_PAGE_CHARS:
+        return False
+    pixels = _largest_image(_get(page, "/Resources"), set())
+    if pixels is None:
+        return False
+    return chars < _MIN_PAGE_CHARS or pixels >= _SCAN_PIXELS
+
+
+def _largest_image(resources: Any, seen: set[int]) -> int | None:
+    """Pixel count of the largest image XObject, searching nested forms; None if no image."""
+    xobjects = _get(resources, "/XObject") if resources is not None else None
+    best = None
+    for ref in (xobjects or {}).values():
+        obj = ref.get_object()
+        subtype = obj.get("/Subtype")
+        if subtype == "/Image":
+            pixels = int(_get(obj, "/Width") or 0) * int(_get(obj, "/Height") or 0)
+        elif subtype == "/Form" and id(obj) not in seen:
+            seen.add(id(obj))
+            pixels = _largest_image(_get(obj, "/Resources"), seen)
+        else:
+            continue
+        if pixels is not None:
+            best = max(best or 0, pixels)
+    return best
+
+
+def _get(obj: Any, key: str) -> Any:
+    value = obj.get(key)
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _check_text_layer(
+    path: Path, pages: list[str], lacking: list[int], has_forms: bool, warnings: list[str]
+) -> None:
+    with_text = [n for n, text in enumerate(pages, 1) if text.strip() and n not in lacking]
+    if lacking and not with_text and not has_forms:
+        raise NeedsOCRError(
+            f"{path}: image-only PDF ({len(pages)} page{'s' if len(pages) > 1 else ''}, no "
+            f"text layer): run OCR, e.g. `ocrmypdf in.pdf out.pdf`, and ingest the result"
+        )
+    if not any(text.strip() for text in pages):
+        raise EmptyDocumentError(f"{path}: no text on any of its {len(pages)} pages; nothing to index")
+    if lacking:
+        verb = "have" if len(lacking) > 1 else "has"
+        warnings.append(
+            f"{_page_ranges(lacking)} {verb} no text layer (images only); their content is not "
+            f"indexed: OCR them (e.g. ocrmypdf) and re-ingest"
+        )
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """[5, 6, 7, 8, 10] -> 'pages 5-8, 10'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return f"page{'s' if len(numbers) > 1 else ''} {text}"
+
+
+def _pdf_title(reader: Any) -> str | None:
+    try:
+        raw = (reader.metadata or {}).get("/Title")
+    except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
+        return None
+    title = " ".join(str(raw).split()) if raw else ""
+    if len(title) < 3 or not any(ch.isalpha() for ch in title) or _JUNK_TITLE_RE.fullmatch(title):
+        return None
+    return title
