@@ -89,7 +89,8 @@ def print_report(report: IngestReport) -> None:
     table.add_row("corpus version", report.corpus_version, "")
     console.print(table)
     for failure in report.failed:
-        err_console.print(f"[red]failed[/] {failure.path}: {failure.error}", highlight=False)
+        message = failure.error if failure.path in failure.error else f"{failure.path}: {failure.error}"
+        err_console.print(f"[red]failed[/] {message}", highlight=False)
     for path in report.skipped:
         err_console.print(f"[yellow]skipped[/] {path}: unsupported file type (PDF, .txt, .md are read)")
     for warning in report.warnings:
