@@ -34,7 +34,8 @@ def origin_of(path: str, index: Index) -> str:
     return "corpus" if parent == corpus or corpus in parent.parents else "other"
 
 
-def ingest_upload(index: Index, lock: threading.Lock, tmp: Path, name: str) -> tuple[int, IngestReport]:
+def ingest_upload(index: Index, lock: threading.Lock, tmp: Path,
+                  name: str) -> tuple[int, IngestReport]:
     """Move the received file to uploads/<name> and sync it. 201 when added, 200 when updated or
     unchanged. On failure the previous file (and the indexed version) stay as they were."""
     target = uploads_dir(index) / name

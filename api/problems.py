@@ -37,10 +37,17 @@ def problem_type(slug: str) -> str:
     return f"urn:guideqa:problem:{slug}"
 
 
+_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}  # RFC 9110 names
+
+
+def phrase_of(status: int) -> str:
+    return _PHRASES.get(status) or HTTPStatus(status).phrase
+
+
 def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
             instance: str | None = None, headers: dict[str, str] | None = None,
             **extensions: Any) -> JSONResponse:
-    phrase = HTTPStatus(status).phrase
+    phrase = phrase_of(status)
     body: dict[str, Any] = {
         "type": problem_type(slug or phrase.lower().replace(" ", "-").replace("'", "")),
         "title": title or phrase,
@@ -61,7 +68,7 @@ def problem_body(exc: E.GuideQAError) -> tuple[int, dict[str, Any]]:
             status, slug = code, name
             break
     body: dict[str, Any] = {
-        "type": problem_type(slug), "title": HTTPStatus(status).phrase, "status": status,
+        "type": problem_type(slug), "title": phrase_of(status), "status": status,
         "detail": str(exc),
     }
     evidence = getattr(exc, "evidence", None)

@@ -43,7 +43,8 @@ class AskRequest(BaseModel):
         }]},
     )
 
-    question: str = Field(min_length=1, max_length=4000, description="The question, 1-4000 characters.")
+    question: str = Field(min_length=1, max_length=4000,
+                          description="The question, 1-4000 characters.")
     top_k: int | None = Field(default=None, ge=1, le=50, description="Passages to retrieve (1-50).")
     filters: AskFilters | None = Field(default=None, description="Optional retrieval filters.")
     mode: AnswerMode | None = Field(
@@ -94,7 +95,8 @@ class DocumentSummary(BaseModel):
         meta = record.meta
         return cls(
             doc_id=record.doc_id, title=meta.title, source=meta.source, doc_type=meta.doc_type,
-            date=meta.date, url=meta.url, file_name=record.path.replace("\\", "/").rsplit("/", 1)[-1],
+            date=meta.date, url=meta.url,
+            file_name=record.path.replace("\\", "/").rsplit("/", 1)[-1],
             origin=origin, n_chunks=len(record.chunk_ids), n_pages=record.n_pages,
             ingested_at=record.ingested_at, content_hash=record.content_hash,
             warnings=record.warnings,
@@ -117,7 +119,8 @@ class CorpusInfo(BaseModel):
     doc_types: dict[str, int] = Field(description="Documents per document type.")
     embedder: str
     embedding_dim: int | None = None
-    llm: str | None = Field(default=None, description="The configured LLM, or null (extractive only).")
+    llm: str | None = Field(default=None,
+                            description="The configured LLM, or null (extractive only).")
     default_mode: AnswerMode
     max_upload_mb: float
     auth: AuthInfo

@@ -141,9 +141,10 @@ def ask_events(answerer: Answerer, question: str, *, top_k: int | None, filters:
         yield sse("error", body | {"instance": "/v1/ask/stream"})
     except Exception:  # the stream has started: report in-band, details to the log
         log.exception("unexpected error while streaming an answer")
-        yield sse("error", {"type": problem_type("internal-error"), "title": "Internal Server Error",
-                            "status": 500, "instance": "/v1/ask/stream",
-                            "detail": "An unexpected error occurred; the server log has the details."})
+        yield sse("error", {
+            "type": problem_type("internal-error"), "title": "Internal Server Error",
+            "status": 500, "instance": "/v1/ask/stream",
+            "detail": "An unexpected error occurred; the server log has the details."})
 
 
 def _stream_tokens(answerer: Answerer, chat: BaseChatModel, retrieval: Retrieval,
@@ -157,8 +158,25 @@ def _stream_tokens(answerer: Answerer, chat: BaseChatModel, retrieval: Retrieval
             if delta := text.feed(chunk):
                 yield sse("token", {"text": delta})
     except Exception as exc:  # providers raise many types; all mean the backend failed us
-        error = LLMUnavailableError(
-            f"The LLM backend failed while streaming ({type(exc).__name__}: {exc}). Check that it "
-            f"is running and reachable (GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S.")
+        error = LLMUnavailableError(_failure_message(exc))
         error.evidence = answerer.answer(retrieval, mode="extractive")
         raise error from exc
+
+
+_UNREACHABLE = {"TimeoutError", "APITimeoutError", "ReadTimeout", "ConnectTimeout",
+                "APIConnectionError", "ConnectError", "ConnectionError", "ConnectionRefusedError"}
+
+
+def _failure_message(exc: BaseException) -> str:
+    names, cause = set(), exc
+    while cause is not None:
+        names.add(type(cause).__name__)
+        cause = cause.__cause__ or cause.__context__
+    what = f"{type(exc).__name__}: {exc}"
+    if names & _UNREACHABLE:
+        return (f"The LLM backend did not answer ({what}). Check that it is running and reachable "
+                f"(GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S.")
+    if "LengthFinishReasonError" in names:
+        return ("The model's reply reached the token limit before it was complete. Raise "
+                "GUIDEQA_LLM_MAX_TOKENS, or use a model that keeps to the answer format.")
+    return f"The LLM backend failed while streaming ({what})."

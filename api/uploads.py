@@ -23,7 +23,8 @@ MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _BINARY_MAGIC = {
     b"%PDF-": "a PDF", b"PK\x03\x04": "a ZIP archive (e.g. .docx)", b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image", b"\xd0\xcf\x11\xe0": "an old Office document", b"\x7fELF": "a program",
+    b"\xff\xd8\xff": "a JPEG image", b"\xd0\xcf\x11\xe0": "an old Office document",
+    b"\x7fELF": "a program",
 }
 
 
@@ -39,12 +40,11 @@ def too_large(max_upload_mb: float) -> HTTPException:
 
 def safe_name(filename: str | None) -> str:
     """A file name that cannot leave the uploads directory: basename, safe characters only."""
-    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE.sub("-", base).strip("-.")[:120]
+    base = _UNSAFE.sub("-", (filename or "").replace("\\", "/").rsplit("/", 1)[-1])
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
-    stem = stem.strip("-.")
+    stem, suffix = stem.strip("-.")[:100], suffix.strip("-")[:12]
     if not stem:
         stem = f"upload-{uuid.uuid4().hex[:8]}"
     return f"{stem}.{suffix.lower()}" if suffix else stem
@@ -80,7 +80,8 @@ def check_bytes(name: str, suffix: str, head: bytes, has_nul: bool) -> None:
                  f"text. Upload it as PDF or save it as UTF-8 text.")
 
 
-def save_stream(source: BinaryIO, directory: Path, max_bytes: int, max_mb: float) -> tuple[Path, bytes, bool]:
+def save_stream(source: BinaryIO, directory: Path, max_bytes: int,
+                max_mb: float) -> tuple[Path, bytes, bool]:
     """Copy an upload into a hidden temporary file in `directory`, counting bytes (413 past the
     limit). Returns (temporary path, first KiB, whether any NUL byte was seen)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,7 @@ def ask_stream(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -
     generated (llm mode), then the final verified answer."""
     mode = _mode(answerer, body)
     _log(body, mode, settings, time.perf_counter(), "ask/stream started")
-    events = ask_events(answerer, body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+    events = ask_events(answerer, body.question, top_k=body.top_k, filters=_filters(body),
+                        mode=mode)
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import IndexDep, SettingsDep
 from api.schemas import AuthInfo, CorpusInfo, ReadyStatus
+from rag.llm import model_name
 
 router = APIRouter(tags=["health"])
 
@@ -46,8 +47,6 @@ def corpus(index: IndexDep, settings: SettingsDep, request: Request) -> CorpusIn
     answerer = request.app.state.answerer
     keys = bool(settings.api.api_keys)
     chat = answerer.chat_model()
-    from rag.llm import model_name
-
     return CorpusInfo(
         corpus_version=data.corpus_version, documents=len(data.documents),
         chunks=data.chunk_count(),

@@ -23,6 +23,7 @@ class StreamingChat(BaseChatModel):
 
     reply: str
     piece: int = 7
+    fail_after: int | None = Field(default=None, description="Raise after this many pieces.")
     calls: list[list[BaseMessage]] = Field(default_factory=list)
     model_name: str = "fake-streaming"
 
@@ -38,7 +39,9 @@ class StreamingChat(BaseChatModel):
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         self.calls.append(list(messages))
-        for i in range(0, len(self.reply), self.piece):
+        for n, i in enumerate(range(0, len(self.reply), self.piece)):
+            if self.fail_after is not None and n == self.fail_after:
+                raise RuntimeError("the backend closed the stream")
             piece = self.reply[i : i + self.piece]
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 

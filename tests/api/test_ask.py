@@ -177,6 +177,18 @@ def test_unreachable_llm_while_streaming_ends_with_an_error_event(make_client, u
     assert error["status"] == 503 and error["evidence"]["citations"]
 
 
+def test_backend_failing_mid_stream_ends_with_an_error_event(make_client):
+    chat = StreamingChat(reply="", piece=5, fail_after=12)
+    client = make_client(chat_model=chat)
+    chat.reply = llm_reply(client, NECESSITY)
+    got = events(client.post("/v1/ask/stream", json={"question": NECESSITY}))
+    names = [n for n, _ in got]
+    assert names[0] == "contexts" and "token" in names and names[-1] == "error"
+    error = got[-1][1]
+    assert error["status"] == 503 and "failed while streaming" in error["detail"]
+    assert error["evidence"]["mode"] == "extractive"
+
+
 def test_store_failure_while_streaming_is_an_error_event(make_client):
     from tests.api.fakes import FlakyStore
 
@@ -204,3 +216,24 @@ def test_questions_are_logged_when_the_setting_says_so(make_client, caplog):
     caplog.set_level(logging.INFO, logger="api")
     client.post("/v1/ask", json={"question": f"{NECESSITY} Patient {SECRET}"})
     assert SECRET in caplog.text
+
+
+def test_unparseable_model_output_is_502(make_client):
+    chat = StreamingChat(reply="I think it is probably fine.")
+    client = make_client(chat_model=chat)
+    problem = is_problem(client.post("/v1/ask", json={"question": NECESSITY}), 502)
+    assert "JSON" in problem["detail"]
+    got = events(client.post("/v1/ask/stream", json={"question": NECESSITY}))
+    assert got[-1][0] == "error" and got[-1][1]["status"] == 502
+
+
+def test_unexpected_errors_are_500_problems_without_internals(client, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal state /srv/data")
+
+    monkeypatch.setattr(client.app.state.answerer, "ask", boom)
+    monkeypatch.setattr(client.app.state.answerer, "retrieve", boom)
+    problem = is_problem(client.post("/v1/ask", json={"question": NECESSITY}), 500)
+    assert "secret" not in problem["detail"] and "server log" in problem["detail"]
+    got = events(client.post("/v1/ask/stream", json={"question": NECESSITY}))
+    assert got == [("error", got[0][1])] and "secret" not in got[0][1]["detail"]

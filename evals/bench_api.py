@@ -1,0 +1,150 @@
+"""Load benchmark of the running API (not a timed test).
+
+N concurrent clients ask retrieval-backed questions against POST /v1/ask for a fixed time and
+report requests per second, p50/p95/p99 latency and errors. Target on the shipped corpus in
+extractive mode: zero errors and p95 under 300 ms with 8 clients.
+
+    guideqa serve &                       # or `make run`
+    python -m evals.bench_api --clients 8 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+GOLD = Path(__file__).resolve().parent / "gold" / "corpus.jsonl"
+FALLBACK = [
+    "What is the starting dose of luspatercept?",
+    "Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and platelets 57,000 "
+    "whose plan is azacitidine and then a transplant?",
+    "Which patients with lower-risk MDS are eligible for luspatercept?",
+    "Does luspatercept cause liver injury?",
+    "What did the off-label study of luspatercept in hematologic malignancies find?",
+]
+
+
+def load_questions(path: Path | None) -> list[str]:
+    """Questions from a JSONL file ({"question": ...}, answerable ones) or plain lines."""
+    path = path or (GOLD if GOLD.exists() else None)
+    if path is None:
+        return FALLBACK
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            item = json.loads(line)
+            if item.get("answerable", True) and item.get("question"):
+                out.append(str(item["question"]))
+        else:
+            out.append(line)
+    return out or FALLBACK
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def run(url: str, questions: list[str], clients: int, seconds: float, mode: str | None,
+        api_key: str | None) -> dict:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    deadline = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        with httpx.Client(base_url=url, timeout=60, headers=headers) as http:
+            i = n
+            while time.perf_counter() < deadline:
+                body = {"question": questions[i % len(questions)]}
+                if mode:
+                    body["mode"] = mode
+                i += clients
+                started = time.perf_counter()
+                try:
+                    response = http.post("/v1/ask", json=body)
+                    ok = response.status_code == 200
+                    failure = None if ok else f"HTTP {response.status_code}"
+                except httpx.HTTPError as exc:
+                    failure = type(exc).__name__
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    if failure:
+                        errors[failure] = errors.get(failure, 0) + 1
+                    else:
+                        latencies.append(elapsed)
+
+    with httpx.Client(base_url=url, timeout=10) as http:
+        corpus = http.get("/v1/corpus").json()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {
+        "url": url, "clients": clients, "seconds": round(wall, 2), "mode": mode or "server default",
+        "corpus_version": corpus.get("corpus_version"), "embedder": corpus.get("embedder"),
+        "requests": len(latencies), "errors": sum(errors.values()), "error_kinds": errors,
+        "rps": round(len(latencies) / wall, 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "cpus": os.cpu_count(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000", help="Base URL of the server.")
+    parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
+    parser.add_argument("--seconds", type=float, default=30.0, help="How long to run (default 30).")
+    parser.add_argument("--questions", type=Path, help="JSONL ({question}) or one question a line.")
+    parser.add_argument("--mode", default="extractive", choices=["extractive", "llm", "default"],
+                        help="Answer mode (default extractive; 'default' = the server's).")
+    parser.add_argument("--api-key", default=os.environ.get("GUIDEQA_BENCH_KEY"),
+                        help="Bearer key, if the server requires one for ask.")
+    parser.add_argument("--p95-target-ms", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    questions = load_questions(args.questions)
+    mode = None if args.mode == "default" else args.mode
+    try:
+        result = run(args.url, questions, args.clients, args.seconds, mode, args.api_key)
+    except httpx.HTTPError as exc:
+        print(f"cannot reach {args.url}: {exc}. Start the server first (`guideqa serve`).",
+              file=sys.stderr)
+        return 2
+    result["questions"] = len(questions)
+    result["meets_target"] = result["errors"] == 0 and result["p95_ms"] <= args.p95_target_ms
+    rows = [("requests", result["requests"]), ("errors", result["errors"]),
+            ("requests/s", result["rps"]), ("p50 ms", result["p50_ms"]),
+            ("p95 ms", result["p95_ms"]), ("p99 ms", result["p99_ms"]),
+            (f"target (0 errors, p95 <= {args.p95_target_ms:g} ms)",
+             "met" if result["meets_target"] else "NOT met")]
+    print(f"{args.clients} clients x {result['seconds']} s, mode {result['mode']}, "
+          f"{len(questions)} questions, {args.url}")
+    for name, value in rows:
+        print(f"  {name:<36} {value}")
+    print(json.dumps(result))
+    return 0 if result["meets_target"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
