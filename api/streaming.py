@@ -16,29 +16,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
 
 from api.problems import problem_body, problem_type
-from rag.abstain import assess
-from rag.answer import Answerer
-from rag.errors import GuideQAError, LLMUnavailableError
-from rag.llm import model_name
+from rag.answer import Answerer, contexts
+from rag.errors import GuideQAError
+from rag.llm import backend_error, content_text
 from rag.prompts import build_messages
 from rag.retrieve import Retrieval
-from rag.types import AnswerMode, Context, Filters, Timings
+from rag.types import AnswerMode, Filters, Timings
 
 log = logging.getLogger(__name__)
 
 
 def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def contexts_of(retrieval: Retrieval) -> list[Context]:
-    return [Context(chunk_id=h.chunk.chunk_id, doc_id=h.chunk.doc_id, title=h.chunk.title,
-                    page=h.chunk.page_start, score=round(h.score, 6), text=h.chunk.text)
-            for h in retrieval.hits]
 
 
 class AnswerTextStream:
@@ -86,49 +77,18 @@ class AnswerTextStream:
         return "".join(out)
 
 
-class ReplayChat(BaseChatModel):
-    """Answers the first call with a reply already streamed from `delegate`; later calls (the
-    verifier's one repair request) go to `delegate`. Lets the core parse and verify a streamed
-    reply without asking the model twice."""
-
-    reply: str
-    delegate: Any
-    model_name: str
-    replayed: bool = False
-
-    @property
-    def _llm_type(self) -> str:
-        return "replay"
-
-    def _generate(self, messages: list, stop: list[str] | None = None, run_manager: Any = None,
-                  **kwargs: Any) -> ChatResult:
-        if not self.replayed:
-            self.replayed = True
-            text = self.reply
-        else:
-            text = content_text(self.delegate.invoke(messages).content)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-
-def content_text(content: Any) -> str:
-    if isinstance(content, list):  # content blocks (Anthropic)
-        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-    return str(content)
-
-
 def ask_events(answerer: Answerer, question: str, *, top_k: int | None, filters: Filters | None,
                mode: AnswerMode) -> Iterator[str]:
     started = time.perf_counter()
     try:
         retrieval = answerer.retrieve(question, top_k, filters)
         retrieved = time.perf_counter()
-        yield sse("contexts", [c.model_dump(mode="json") for c in contexts_of(retrieval)])
-        if mode == "llm" and assess(retrieval).sufficient:
+        yield sse("contexts", [c.model_dump(mode="json") for c in contexts(retrieval)])
+        if mode == "llm" and answerer.evidence(retrieval).sufficient:
             chat = answerer.chat_model()
             reply: list[str] = []
             yield from _stream_tokens(answerer, chat, retrieval, reply)
-            replay = ReplayChat(reply="".join(reply), delegate=chat, model_name=model_name(chat))
-            answer = Answerer(answerer.index, chat_model=replay).answer(retrieval, mode="llm")
+            answer = answerer.answer(retrieval, mode="llm", reply="".join(reply))
         else:
             answer = answerer.answer(retrieval, mode=mode)
         done = time.perf_counter()
@@ -157,26 +117,9 @@ def _stream_tokens(answerer: Answerer, chat: BaseChatModel, retrieval: Retrieval
             reply.append(chunk)
             if delta := text.feed(chunk):
                 yield sse("token", {"text": delta})
-    except Exception as exc:  # providers raise many types; all mean the backend failed us
-        error = LLMUnavailableError(_failure_message(exc))
-        error.evidence = answerer.answer(retrieval, mode="extractive")
+    except Exception as exc:  # providers raise many types; sort them into ours
+        error = backend_error(exc)
+        error.evidence = answerer.answer(retrieval, mode="extractive")  # type: ignore[attr-defined]
         raise error from exc
 
 
-_UNREACHABLE = {"TimeoutError", "APITimeoutError", "ReadTimeout", "ConnectTimeout",
-                "APIConnectionError", "ConnectError", "ConnectionError", "ConnectionRefusedError"}
-
-
-def _failure_message(exc: BaseException) -> str:
-    names, cause = set(), exc
-    while cause is not None:
-        names.add(type(cause).__name__)
-        cause = cause.__cause__ or cause.__context__
-    what = f"{type(exc).__name__}: {exc}"
-    if names & _UNREACHABLE:
-        return (f"The LLM backend did not answer ({what}). Check that it is running and reachable "
-                f"(GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S.")
-    if "LengthFinishReasonError" in names:
-        return ("The model's reply reached the token limit before it was complete. Raise "
-                "GUIDEQA_LLM_MAX_TOKENS, or use a model that keeps to the answer format.")
-    return f"The LLM backend failed while streaming ({what})."

@@ -59,11 +59,17 @@ class Answerer:
                                     total=round((done - started) * 1000, 2))
         return answer
 
-    def answer(self, retrieval: Retrieval, *, mode: AnswerMode, llm: str | None = None) -> Answer:
-        """Generate and verify an answer from a finished retrieval."""
-        _, lexical = self.index.snapshot()
+    def evidence(self, retrieval: Retrieval) -> Evidence:
+        """Whether the retrieved evidence is strong enough to answer at all."""
         cfg = self.index.settings.retrieval
-        evidence = assess(retrieval, cfg.abstain_min_similarity, cfg.abstain_min_coverage)
+        return assess(retrieval, cfg.abstain_min_similarity, cfg.abstain_min_coverage)
+
+    def answer(self, retrieval: Retrieval, *, mode: AnswerMode, llm: str | None = None,
+               reply: str | None = None) -> Answer:
+        """Generate and verify an answer from a finished retrieval. In llm mode, `reply` is the
+        model's reply when it was already produced (streamed) for this retrieval."""
+        _, lexical = self.index.snapshot()
+        evidence = self.evidence(retrieval)
         base = self._base(retrieval, mode)
         if not evidence.sufficient:
             return self._abstain(base, evidence)
@@ -78,7 +84,7 @@ class Answerer:
                 raise ConfigurationError("mode 'llm' needs an LLM: set GUIDEQA_LLM or pass --llm.")
             base.model, base.prompt_version = model_name(chat), PROMPT_VERSION
             try:
-                llm_draft = generate(chat, retrieval.query, chunks)
+                llm_draft = generate(chat, retrieval.query, chunks, reply=reply)
             except LLMUnavailableError as exc:
                 exc.evidence = self.answer(retrieval, mode="extractive")  # type: ignore[attr-defined]
                 raise
@@ -105,13 +111,9 @@ class Answerer:
         })
 
     def _base(self, retrieval: Retrieval, mode: AnswerMode) -> Answer:
-        contexts = [
-            Context(chunk_id=h.chunk.chunk_id, doc_id=h.chunk.doc_id, title=h.chunk.title,
-                    page=h.chunk.page_start, score=round(h.score, 6), text=h.chunk.text)
-            for h in retrieval.hits
-        ]
-        return Answer(question=retrieval.query, answer="", answerable=False, contexts=contexts,
-                      mode=mode, corpus_version=retrieval.corpus_version)
+        return Answer(question=retrieval.query, answer="", answerable=False,
+                      contexts=contexts(retrieval), mode=mode,
+                      corpus_version=retrieval.corpus_version)
 
     def _abstain(self, base: Answer, evidence: Evidence, reason: str | None = None) -> Answer:
         closest = []
@@ -123,3 +125,12 @@ class Answerer:
         if closest:
             text += " Closest documents: " + "; ".join(closest[:3]) + "."
         return base.model_copy(update={"answer": text, "answerable": False, "verdict": None})
+
+
+def contexts(retrieval: Retrieval) -> list[Context]:
+    """The retrieved chunks, in rank order, as the answer's `contexts`."""
+    return [
+        Context(chunk_id=h.chunk.chunk_id, doc_id=h.chunk.doc_id, title=h.chunk.title,
+                page=h.chunk.page_start, score=round(h.score, 6), text=h.chunk.text)
+        for h in retrieval.hits
+    ]

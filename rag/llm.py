@@ -165,10 +165,13 @@ def _chain(exc: BaseException):  # noqa: ANN202
         exc = exc.__cause__ or exc.__context__
 
 
-def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair: bool = True) -> LLMDraft:
-    """Ask the model; one repair attempt when its reply is not valid JSON."""
+def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair: bool = True,
+             reply: str | None = None) -> LLMDraft:
+    """Ask the model (unless its `reply` was already streamed), then parse it; one repair
+    attempt when the reply is not valid JSON."""
     messages = build_messages(question, chunks)
-    reply = _invoke(chat, messages)
+    if reply is None:
+        reply = _invoke(chat, messages)
     try:
         return parse_draft(reply)
     except LLMOutputError as first:
@@ -180,21 +183,31 @@ def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair
         return parse_draft(_invoke(chat, retry))
 
 
+def backend_error(exc: Exception) -> LLMOutputError | LLMUnavailableError:
+    """Our error for whatever a provider raised, with what to do about it."""
+    what = f"{type(exc).__name__}: {exc}"
+    if any(type(e).__name__ == "LengthFinishReasonError" for e in _chain(exc)):
+        return LLMOutputError(
+            "The model's answer was cut off at the token limit; raise GUIDEQA_LLM_MAX_TOKENS, "
+            "or use a model that keeps to the answer format."
+        )
+    if _is_timeout_or_connection(exc):
+        return LLMUnavailableError(
+            f"The LLM backend did not answer ({what}). Check that it is running and reachable "
+            f"(GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S."
+        )
+    return LLMUnavailableError(f"The LLM backend failed: {what}")
+
+
+def content_text(content: object) -> str:
+    if isinstance(content, list):  # content blocks (Anthropic)
+        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return str(content)
+
+
 def _invoke(chat: BaseChatModel, messages: list[tuple[str, str]]) -> str:
     try:
         result = chat.invoke(messages)
     except Exception as exc:  # providers raise many types; sort them into ours
-        if type(exc).__name__ == "LengthFinishReasonError":
-            raise LLMOutputError(
-                "The model's answer was cut off at the token limit; raise GUIDEQA_LLM_MAX_TOKENS."
-            ) from exc
-        if _is_timeout_or_connection(exc):
-            raise LLMUnavailableError(
-                f"The LLM backend did not answer ({type(exc).__name__}: {exc}). Check that it is "
-                f"running and reachable (GUIDEQA_LLM_BASE_URL), or raise GUIDEQA_LLM_TIMEOUT_S."
-            ) from exc
-        raise LLMUnavailableError(f"The LLM backend failed: {type(exc).__name__}: {exc}") from exc
-    content = result.content
-    if isinstance(content, list):  # content blocks (Anthropic)
-        content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-    return str(content)
+        raise backend_error(exc) from exc
+    return content_text(result.content)

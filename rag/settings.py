@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -133,8 +133,10 @@ class APISettings(BaseSettings):
         return value
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GUIDEQA_", extra="ignore")
+class Settings(BaseModel):
+    """All sections; each reads its own GUIDEQA_* variables when built."""
+
+    model_config = ConfigDict(extra="forbid")
 
     store: StoreSettings = Field(default_factory=StoreSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)

@@ -6,6 +6,7 @@ A store keeps chunks with their vectors. It knows nothing of documents' lifecycl
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,38 +65,45 @@ class InMemoryStore(ChunkStore):
     def __init__(self) -> None:
         self._chunks: dict[str, Chunk] = {}
         self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # readers and an ingest may run on different threads
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         if len(chunks) != len(embeddings):
             raise ValueError("one embedding per chunk")
-        for chunk, vector in zip(chunks, embeddings, strict=True):
-            self._chunks[chunk.chunk_id] = chunk
-            self._vectors[chunk.chunk_id] = np.asarray(vector, dtype=np.float32)
+        with self._lock:
+            for chunk, vector in zip(chunks, embeddings, strict=True):
+                self._chunks[chunk.chunk_id] = chunk
+                self._vectors[chunk.chunk_id] = np.asarray(vector, dtype=np.float32)
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
-        for cid in chunk_ids:
-            self._chunks.pop(cid, None)
-            self._vectors.pop(cid, None)
+        with self._lock:
+            for cid in chunk_ids:
+                self._chunks.pop(cid, None)
+                self._vectors.pop(cid, None)
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[StoredHit]:
         query = np.asarray(embedding, dtype=np.float32)
-        hits = [
-            StoredHit(chunk, float(np.dot(self._vectors[cid], query)))
-            for cid, chunk in self._chunks.items()
-            if matches(chunk, filters)
-        ]
+        with self._lock:
+            hits = [
+                StoredHit(chunk, float(np.dot(self._vectors[cid], query)))
+                for cid, chunk in self._chunks.items()
+                if matches(chunk, filters)
+            ]
         hits.sort(key=lambda h: (-h.score, h.chunk.chunk_id))
         return hits[:k]
 
     def get(self, chunk_ids: Sequence[str]) -> list[Chunk]:
-        return [self._chunks[c] for c in chunk_ids if c in self._chunks]
+        with self._lock:
+            return [self._chunks[c] for c in chunk_ids if c in self._chunks]
 
     def ids(self, doc_id: str | None = None) -> list[str]:
-        return sorted(c for c, ch in self._chunks.items() if doc_id is None or ch.doc_id == doc_id)
+        with self._lock:
+            return sorted(c for c, ch in self._chunks.items() if doc_id is None or ch.doc_id == doc_id)
 
     def reset(self) -> None:
-        self._chunks.clear()
-        self._vectors.clear()
+        with self._lock:
+            self._chunks.clear()
+            self._vectors.clear()
 
 
 def matches(chunk: Chunk, filters: Filters | None) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,36 +61,6 @@ class FlakyStore(InMemoryStore):
     def query(self, *args: Any, **kwargs: Any) -> list:
         self._check()
         return super().query(*args, **kwargs)
-
-
-class LockedStore(InMemoryStore):
-    """InMemoryStore with a lock: the core fake iterates its dicts unguarded, so a query racing
-    an ingest raises "dictionary changed size during iteration". Remove once rag.store's fake
-    takes a lock itself."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.RLock()
-
-    def add(self, *args: Any, **kwargs: Any) -> None:
-        with self._lock:
-            super().add(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> None:
-        with self._lock:
-            super().delete(*args, **kwargs)
-
-    def query(self, *args: Any, **kwargs: Any) -> list:
-        with self._lock:
-            return super().query(*args, **kwargs)
-
-    def get(self, *args: Any, **kwargs: Any) -> list:
-        with self._lock:
-            return super().get(*args, **kwargs)
-
-    def ids(self, *args: Any, **kwargs: Any) -> list[str]:
-        with self._lock:
-            return super().ids(*args, **kwargs)
 
 
 def make_pdf(title: str, paragraphs: list[str], pages: int = 1) -> bytes:

@@ -185,7 +185,7 @@ def test_backend_failing_mid_stream_ends_with_an_error_event(make_client):
     names = [n for n, _ in got]
     assert names[0] == "contexts" and "token" in names and names[-1] == "error"
     error = got[-1][1]
-    assert error["status"] == 503 and "failed while streaming" in error["detail"]
+    assert error["status"] == 503 and "The LLM backend failed" in error["detail"]
     assert error["evidence"]["mode"] == "extractive"
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.api.fakes import LockedStore
+from rag.store import InMemoryStore
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +92,7 @@ def check(results: list) -> None:
 
 
 def test_questions_during_replacement_with_the_fakes(make_client):
-    check(run_while_replacing(make_client(store=LockedStore())))
+    check(run_while_replacing(make_client(store=InMemoryStore())))
 
 
 @pytest.mark.integration

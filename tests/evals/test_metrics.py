@@ -1,0 +1,94 @@
+"""Metric functions on hand-made cases: quote coverage (split quotes), ranks, facts, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals import metrics as m
+
+pytestmark = pytest.mark.unit
+
+QUOTE = "The initial dose is generally 1 mg/kg every three weeks."
+
+
+def test_a_quote_inside_one_chunk_is_found_after_normalisation():
+    chunk = "Dosage.\nThe  initial DOSE is generally\n1\u00a0mg/kg every three weeks. More text."
+    assert m.supporting_chunks(QUOTE, ["unrelated text here", chunk]) == {1}
+    assert m.first_rank(QUOTE, ["unrelated text here", chunk]) == 2
+
+
+def test_a_quote_split_across_two_chunks_counts_when_together_they_cover_it():
+    head = "Dosage section. The initial dose is generally 1 mg/kg"
+    tail = "every three weeks. The dose may be increased later."
+    chunks = ["something else entirely", head, "noise in between", tail]
+    assert m.quote_found(QUOTE, chunks)
+    assert m.supporting_chunks(QUOTE, chunks) == {1, 3}
+    assert m.first_rank(QUOTE, chunks) == 4  # covered once the tail's chunk is in the top 4
+    assert not m.quote_found(QUOTE, [head]) and not m.quote_found(QUOTE, [tail])
+
+
+def test_a_split_quote_may_span_three_chunks_with_the_middle_one_inside_it():
+    chunks = ["... The initial dose", "is generally 1 mg/kg", "every three weeks. Next."]
+    assert m.supporting_chunks(QUOTE, chunks) == {0, 1, 2}
+
+
+def test_a_quote_in_no_chunk_is_not_found():
+    chunks = ["The initial dose is 2 mg/kg every week.", "Luspatercept is given subcutaneously."]
+    assert m.supporting_chunks(QUOTE, chunks) is None
+    assert m.first_rank(QUOTE, chunks) is None
+
+
+def test_pieces_that_leave_a_gap_do_not_count():
+    chunks = ["The initial dose is", "every three weeks."]  # "generally 1 mg/kg" is nowhere
+    assert not m.quote_found(QUOTE, chunks)
+
+
+def test_boundary_pieces_shorter_than_min_piece_do_not_count():
+    # "th" + "e cat sat": a 2-character head is too short to trust as part of the quote
+    assert not m.quote_found("the cat sat", ["xx th", "e cat sat yy"])
+    assert m.quote_found("the cat sat", ["xx the c", "at sat yy"])
+
+
+def test_recall_at_k_and_reciprocal_rank():
+    ranks = [1, 4, None]
+    assert m.recall_at_k(ranks, 1) == pytest.approx(1 / 3)
+    assert m.recall_at_k(ranks, 5) == pytest.approx(2 / 3)
+    assert m.reciprocal_rank([None, 4, 2]) == 0.5
+    assert m.reciprocal_rank([None]) == 0.0
+    assert m.recall_at_k([], 5) is None and m.reciprocal_rank([]) is None
+
+
+def test_facts_any_alternative_case_and_whitespace_insensitive():
+    facts = [["1 mg/kg", "1.0 mg/kg"], ["every 3 weeks", "every three weeks"], ["subcutaneous"]]
+    answer = "Start at 1.0  MG/KG,\nevery three\tweeks."
+    assert m.fact_hits(facts, answer) == [True, True, False]
+    assert m.share(m.fact_hits(facts, answer)) == pytest.approx(2 / 3)
+
+
+def test_abstention_precision_recall_and_false_abstention_rate():
+    gold_answerable = [True, True, True, True, False, False]
+    abstained = [False, False, False, True, True, False]
+    out = m.abstention(gold_answerable, abstained)
+    assert out["abstention_precision"] == 0.5  # 1 of 2 abstentions was right
+    assert out["abstention_recall"] == 0.5  # 1 of 2 unanswerable declined
+    assert out["false_abstention_rate"] == 0.25  # 1 of 4 answerable declined
+    assert m.abstention([True], [False])["abstention_precision"] is None  # never abstained: n/a
+
+
+def test_percentile_interpolates_like_numpy():
+    values = [10.0, 20.0, 30.0, 40.0]
+    assert m.percentile(values, 50) == 25.0
+    assert m.percentile(values, 95) == pytest.approx(38.5)
+    assert m.percentile([], 50) is None
+
+
+def test_confusion_matrix_counts_missing_verdicts_as_none():
+    pairs = [
+        ("medically_necessary", "medically_necessary"),
+        ("medically_necessary", None),
+        ("conflicting", "medically_necessary"),
+    ]
+    assert m.confusion(pairs) == {
+        "medically_necessary": {"medically_necessary": 1, "none": 1},
+        "conflicting": {"medically_necessary": 1},
+    }
