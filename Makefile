@@ -29,6 +29,10 @@ test: install
 	bash .ci/install-browser
 	$(BIN)/python -m pytest
 
+# the eval syncs its own data dir with corpus/ first, so uploads to the live index never skew it
+eval: install
+	GUIDEQA_DATA_DIR=$${GUIDEQA_DATA_DIR:-.guideqa-eval} $(BIN)/guideqa eval
+
 lint: install
 	$(BIN)/python -m ruff check rag ingest api evals tests
 
