@@ -9,7 +9,6 @@ GUIDEQA_E2E_SCREENSHOT=/path.png to keep a screenshot of the answer.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from ingest.sync import sync
 from rag.index import open_index
 from tests.api.conftest import api_settings
 from tests.api.fakes import make_pdf
-from tests.conftest import CORPUS, ROOT, free_port, wait_for_port
+from tests.conftest import CORPUS, ROOT, free_port, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,21 +45,11 @@ def server(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDEQA_")}
     env.update(GUIDEQA_DATA_DIR=str(data), GUIDEQA_EMBEDDER_MODEL="hash",
                GUIDEQA_CORPUS_DIR=str(CORPUS), GUIDEQA_HOST="127.0.0.1", GUIDEQA_PORT=str(port))
-    log = open(data.parent / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "api.serve"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc)
+    cmd = [sys.executable, "-m", "api.serve"]
+    with running_server(cmd, port, data.parent / "server.log", env=env, cwd=ROOT) as log:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        output = (data.parent / "server.log").read_text(errors="replace")
-        assert "GuideQA is listening on http://127.0.0.1:" in output, output
+    output = log.read_text(errors="replace")
+    assert "GuideQA is listening on http://127.0.0.1:" in output, output
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ wiring, and that whatever the model invents is removed by the verifier."""
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,13 +12,13 @@ import pytest
 
 from ingest.sync import sync
 from rag.answer import Answerer
-from rag.errors import LLMOutputError
 from rag.embeddings import HashEmbedder
+from rag.errors import LLMOutputError
 from rag.index import Index
 from rag.llm import make_chat_model
 from rag.settings import LLMSettings
 from rag.store import InMemoryStore
-from tests.conftest import CORPUS, free_port, make_settings, wait_for_port
+from tests.conftest import CORPUS, free_port, make_settings, running_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -37,21 +36,11 @@ def gguf_path() -> Path:
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     port = free_port()
-    log = open(tmp_path_factory.mktemp("llama") / "server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2-135m"],
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, proc, timeout=120)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host",
+           "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--model_alias", "smollm2-135m"]
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with running_server(cmd, port, log, timeout=120):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
