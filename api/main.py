@@ -8,8 +8,6 @@ one with fakes); ingestion is serialised by one lock kept on ``app.state``.
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,20 +48,11 @@ def build_answerer(settings: Settings) -> Answerer:
 
     index = open_index(settings)
     index.embedder.warm_up()
-    _one_inference_thread()
     index.embedder.embed_query("warm-up")
     answerer = Answerer(index)
     answerer.chat_model()  # build the configured LLM client once (None when extractive only)
     return answerer
 
-
-def _one_inference_thread() -> None:
-    """A server gets its parallelism from concurrent requests, so each model call uses one
-    intra-op thread. With torch's default (a thread per core) on a busy 2-CPU machine, one query
-    embedding took ~170 ms instead of ~31 ms. OMP_NUM_THREADS, when set, wins."""
-    if "OMP_NUM_THREADS" in os.environ or "torch" not in sys.modules:
-        return  # the hash embedder never loads torch
-    sys.modules["torch"].set_num_threads(1)
 
 
 def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:

