@@ -1,5 +1,6 @@
 """Security headers on every response; a strict Content-Security-Policy on the web page (it
-loads nothing from elsewhere). The generated /docs page loads Swagger UI, so it is left out."""
+loads nothing from elsewhere). The /docs page runs Swagger UI's inline start-up script, so it is
+left out; its assets are served locally (swagger-ui-bundle)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.headers import SecurityHeadersMiddleware
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
 
     app = FastAPI(
         title="GuideQA", version="1", description=DESCRIPTION, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served below from local assets: no CDN, works offline
         openapi_tags=[
             {"name": "ask", "description": "Questions and answers with verified citations."},
             {"name": "documents", "description": "The guideline documents of the corpus."},
@@ -91,6 +94,16 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     app.include_router(ask.router)
     app.include_router(documents.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title="GuideQA API",
+            swagger_js_url="/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

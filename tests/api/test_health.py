@@ -89,7 +89,11 @@ def test_the_page_is_served_with_its_assets_and_a_strict_policy(client):
 
 
 def test_api_documentation(client):
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower()  # works offline: assets are served here
+    for asset in ("/swagger-ui/swagger-ui-bundle.js", "/swagger-ui/swagger-ui.css"):
+        assert asset in docs.text and client.get(asset).status_code == 200
     spec = client.get("/openapi.json").json()
     for path in ("/v1/ask", "/v1/ask/stream", "/v1/documents", "/v1/documents/{doc_id}",
                  "/v1/reindex", "/v1/corpus", "/healthz", "/readyz"):
