@@ -33,6 +33,7 @@ _SECTION_CUES = re.compile(r"criteri|indicat|missing|pitfall|recommend|necessity
 @dataclass
 class Candidate:
     source: int  # 1-based rank of the chunk among the retrieved
+    doc_id: str
     start: int
     end: int
     text: str
@@ -73,7 +74,7 @@ def candidates(retrieval: Retrieval, lexical: LexicalIndex) -> list[Candidate]:
             score = _score(tokens, weights, rank) + section_bonus
             if necessity:
                 score += 0.15 * min(3, len(_CUES.findall(text)))
-            out.append(Candidate(rank + 1, start, end, text, frozenset(tokens), score))
+            out.append(Candidate(rank + 1, chunk.doc_id, start, end, text, frozenset(tokens), score))
     return out
 
 
@@ -83,19 +84,28 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / len(a | b) >= 0.6
 
 
-def select(cands: list[Candidate], max_sentences: int, per_source: int = 2) -> list[Candidate]:
+def select(cands: list[Candidate], max_sentences: int, per_source: int = 2,
+           doc_share: float = 0.7) -> list[Candidate]:
+    """The best sentences: at most `per_source` per chunk, and one document takes at most
+    `doc_share` of them while other documents have candidates (corroboration helps a reviewer)."""
     chosen: list[Candidate] = []
     per: dict[int, int] = {}
+    per_doc: dict[str, int] = {}
+    doc_cap = max(1, int(max_sentences * doc_share))
+    several_docs = len({c.doc_id for c in cands}) > 1
     floor = 0.35 * max((c.score for c in cands), default=0.0)
     for cand in sorted(cands, key=lambda c: (-c.score, c.source, c.start)):
         if len(chosen) == max_sentences or cand.score < floor:
             break
         if per.get(cand.source, 0) >= per_source:
             continue
+        if several_docs and per_doc.get(cand.doc_id, 0) >= doc_cap:
+            continue
         if any(_near_duplicate(cand.tokens, c.tokens) for c in chosen):
             continue
         chosen.append(cand)
         per[cand.source] = per.get(cand.source, 0) + 1
+        per_doc[cand.doc_id] = per_doc.get(cand.doc_id, 0) + 1
     return chosen
 
 

