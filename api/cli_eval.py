@@ -86,8 +86,20 @@ def eval_cmd(
             "--thresholds", exists=True, dir_okay=False, help="Thresholds and tolerances (TOML)."
         ),
     ] = DEFAULT_THRESHOLDS,
+    benchmark: Annotated[
+        str | None,
+        typer.Option("--benchmark", help="A public retrieval benchmark instead: pubmedqa or "
+                     "fda-label (four retrievers side by side)."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="The benchmark's data folder, e.g. ../shared/benchmarks/pubmedqa."),
+    ] = None,
 ) -> None:
     """Score answers against gold Q&A; exit 1 when quality is below a threshold or regressed."""
+    if benchmark is not None:
+        _benchmark(benchmark, data, out)
+        return
     if mode not in ("extractive", "llm"):
         err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
         raise typer.Exit(2)
@@ -113,6 +125,18 @@ def eval_cmd(
         highlight=False,
     )
     raise typer.Exit(gate.exit_code)
+
+
+def _benchmark(name: str, data: Path | None, out: Path | None) -> None:
+    from evals.benchmarks import render_table, run_benchmark
+
+    if data is None:
+        err_console.print("[bold red]error:[/] --benchmark needs --data PATH (the benchmark's folder).")
+        raise typer.Exit(2)
+    with user_errors():
+        report = run_benchmark(name, data, out or _default_out())
+    console.print(render_table(report))
+    console.print(f"hybrid beats every baseline: {report['hybrid_beats_baselines']}")
 
 
 def _default_out() -> Path:
