@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     from evals.benchmarks import BENCHMARKS, markdown_table, render_table, run_benchmark
-    from evals.benchmarks.variants import VARIANTS
+    from evals.benchmarks.variants import VARIANTS, parse_variant
 
     parser = argparse.ArgumentParser(prog="python -m evals.benchmarks")
     parser.add_argument("--benchmark", required=True, choices=sorted(BENCHMARKS))
@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, help="where documents and index go")
     parser.add_argument("--limit", type=int, help="ask only the first N questions")
     parser.add_argument("--variants", default="", help="comma-separated experimental "
-                        f"retrievers, or 'all': {', '.join(VARIANTS)}")
+                        f"retrievers, or 'all': {', '.join(VARIANTS)}; or knobs inline, "
+                        "e.g. 'fusion=score;w_dense=0.8;w_lexical=1.2'")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
@@ -36,11 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     names = list(VARIANTS) if args.variants == "all" else [v for v in args.variants.split(",") if v]
-    unknown = [n for n in names if n not in VARIANTS]
-    if unknown:
-        parser.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
+    try:
+        variants = {n: parse_variant(n) for n in names}
+    except ValueError as exc:
+        parser.error(str(exc))
     report = run_benchmark(args.benchmark, args.data, args.out, work_dir=args.work_dir,
-                           limit=args.limit, variants={n: VARIANTS[n] for n in names})
+                           limit=args.limit, variants=variants)
     console = Console()
     console.print(render_table(report))
     console.print(f"hybrid beats every baseline: {report['hybrid_beats_baselines']}")

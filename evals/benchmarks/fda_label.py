@@ -31,6 +31,7 @@ from rag.retrieve import Retrieval, Retrieved
 log = logging.getLogger(__name__)
 
 NAME = "fda-label"
+BASELINES = ("bm25", "dense", "langchain")  # they search the raw question; variants expand it
 RULE = "label_sentence: exact | split over 2 adjacent chunks | fuzzy >=0.8 tokens in order"
 
 
@@ -121,7 +122,7 @@ class FactScorer:
             if name == "hybrid":
                 answer = self.answerer.ask(query.question, mode="extractive")
             else:
-                retrieval = self.retrieval(query.question, hits, expand=name.startswith("hybrid"))
+                retrieval = self.retrieval(query.question, hits, expand=name not in BASELINES)
                 answer = self.answerer.answer(retrieval, mode="extractive")
             _, recall, f1 = token_f1(answer_text(answer), query.gold["answer"])
             f1s.append(f1)

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from evals.benchmarks import fda_label, pubmedqa
+from evals.benchmarks import fda_label, gold_retrieval, pubmedqa
 from evals.benchmarks.baselines import NaiveLangChain, standard_retrievers
 from evals.benchmarks.common import SearchFn
 from rag.errors import ConfigurationError
@@ -23,7 +23,9 @@ from rag.store import ChunkStore
 
 log = logging.getLogger(__name__)
 
-BENCHMARKS: dict[str, ModuleType] = {"pubmedqa": pubmedqa, "fda-label": fda_label}
+BENCHMARKS: dict[str, ModuleType] = {
+    "pubmedqa": pubmedqa, "fda-label": fda_label, "gold": gold_retrieval,
+}
 BASELINES = ("bm25", "dense", "langchain")
 COMPARED = ("recall@1", "recall@5", "recall@10", "mrr@10", "fact_f1")
 VariantFactory = Callable[[Index], SearchFn]

@@ -26,13 +26,16 @@ from rag.retrieve import Retrieval, Retrieved, Retriever, diversify
 class Knobs:
     rrf_k: int = 60
     candidates: int = 40
-    max_per_doc: int = 4
+    max_per_doc: int | None = None  # None: the settings' value
+    diversity_decay: float | None = None  # None: the settings' value
     w_dense: float = 1.0
     w_lexical: float = 1.0
     expand_dense: bool = True  # the dense leg embeds the expanded query
     expand_lexical: bool = True  # the BM25 leg searches the expanded query
     intent: bool = True  # medical-necessity intent terms and the section leg
-    fusion: str = "rrf"  # or "score": weighted sum of min-max normalised cosine and BM25
+    section_bonus: float = 0.0  # score fusion: added for criteria-like sections (necessity Qs)
+    fusion: str = "rrf"  # or "score": weighted sum of normalised cosine and BM25
+    norm: str = "minmax"  # score fusion's normalisation: "minmax" or "zscore" over each leg
     doc_cap: bool = True  # apply the per-document diversity cap at all
 
 
@@ -44,18 +47,33 @@ def weighted_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dic
     return scores
 
 
-def score_fusion(legs: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
-    """Weighted sum of min-max normalised scores; a leg that missed an item adds 0."""
+def score_fusion(legs: list[dict[str, float]], weights: list[float],
+                 norm: str = "minmax") -> dict[str, float]:
+    """Weighted sum of normalised scores. Min-max: the leg's best is 1, its last candidate 0;
+    z-score: standard deviations from the leg's mean (a missing item counts as the minimum)."""
     out: dict[str, float] = {}
-    for leg, weight in zip(legs, weights, strict=True):
+    floor: dict[int, float] = {}
+    for i, (leg, weight) in enumerate(zip(legs, weights, strict=True)):
         if not leg:
             continue
         values = np.array(list(leg.values()))
-        lo, hi = float(values.min()), float(values.max())
-        for item, value in leg.items():
-            norm = (value - lo) / (hi - lo) if hi > lo else 1.0
-            out[item] = out.get(item, 0.0) + weight * norm
+        if norm == "zscore":
+            mean, std = float(values.mean()), float(values.std()) or 1.0
+            scaled = {item: (v - mean) / std for item, v in leg.items()}
+        else:
+            lo, hi = float(values.min()), float(values.max())
+            scaled = {item: (v - lo) / (hi - lo) if hi > lo else 1.0 for item, v in leg.items()}
+        floor[i] = min(scaled.values())
+        for item, value in scaled.items():
+            out[item] = out.get(item, 0.0) + weight * value
+    for i, (leg, weight) in enumerate(zip(legs, weights, strict=True)):
+        for item in out:
+            if leg and item not in leg:
+                out[item] += weight * floor[i]
     return out
+
+
+KNOBS = ", ".join(Knobs.__dataclass_fields__)
 
 
 class TunedRetriever(Retriever):
@@ -89,7 +107,12 @@ class TunedRetriever(Retriever):
         rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
         weights = [kn.w_dense, kn.w_lexical]
         if kn.fusion == "score":
-            fused = score_fusion([{h.chunk.chunk_id: h.score for h in dense}, dict(lex)], weights)
+            legs = [{h.chunk.chunk_id: h.score for h in dense}, dict(lex)]
+            fused = score_fusion(legs, weights, kn.norm)
+            if kn.section_bonus and intent_terms(query):
+                for c in fused:
+                    if c in chunks and NECESSITY_SECTIONS.search(chunks[c].section or ""):
+                        fused[c] += kn.section_bonus
         else:
             if intent:
                 base = weighted_rrf(rankings, weights, kn.rrf_k)
@@ -100,7 +123,10 @@ class TunedRetriever(Retriever):
             fused = weighted_rrf(rankings, weights, kn.rrf_k)
         ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
         if kn.doc_cap:
-            keep = diversify(ranked, {c: chunks[c].doc_id for c in ranked}, top_k, kn.max_per_doc)
+            cap = kn.max_per_doc or self.settings.max_per_doc
+            decay = kn.diversity_decay or self.settings.diversity_decay
+            doc_of = {c: chunks[c].doc_id for c in ranked}
+            keep = diversify(ranked, fused, doc_of, top_k, decay, cap)
         else:
             keep = ranked[:top_k]
         dense_score = {h.chunk.chunk_id: h.score for h in dense}
@@ -109,6 +135,26 @@ class TunedRetriever(Retriever):
         terms = tokenize(query)
         known = frozenset(t for t in terms if lexical.knows(t))
         return Retrieval(query, text(True), hits, data.corpus_version, terms, known)
+
+
+def parse_variant(spec: str) -> Callable[[Index], SearchFn]:
+    """A registered name, or knobs inline: ``fusion=score,w_dense=0.8,doc_cap=false``."""
+    if spec in VARIANTS:
+        return VARIANTS[spec]
+    changes: dict[str, object] = {}
+    fields = Knobs.__dataclass_fields__
+    for part in spec.split(";"):
+        key, sep, value = (x.strip() for x in part.partition("="))
+        if not sep or key not in fields:
+            raise ValueError(f"variant {spec!r}: {part!r} is not knob=value (knobs: {KNOBS})")
+        kind = str(fields[key].type)  # annotations are strings here: "int | None", "bool" ...
+        if kind == "bool":
+            changes[key] = value.lower() in ("1", "true", "yes")
+        elif "int" in kind:
+            changes[key] = int(value)
+        else:
+            changes[key] = float(value) if "float" in kind else value
+    return tuned(**changes)
 
 
 def tuned(**changes: object) -> Callable[[Index], SearchFn]:
@@ -127,7 +173,11 @@ VARIANTS: dict[str, Callable[[Index], SearchFn]] = {
     "no-intent": tuned(intent=False),
     "w-dense-2": tuned(w_dense=2.0),
     "w-lex-2": tuned(w_lexical=2.0),
-    "score-fusion": tuned(fusion="score"),
+    # convex combination: alpha * dense + (1 - alpha) * BM25, both min-max normalised
+    **{f"score-a{a / 10:.1f}": tuned(fusion="score", w_dense=2 * a / 10, w_lexical=2 - 2 * a / 10)
+       for a in range(2, 9)},
+    **{f"zscore-a{a / 10:.1f}": tuned(fusion="score", norm="zscore", w_dense=2 * a / 10,
+                                       w_lexical=2 - 2 * a / 10) for a in (4, 5)},
     "cap-1": tuned(max_per_doc=1),
     "no-cap": tuned(doc_cap=False),
 }
