@@ -48,6 +48,19 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return scores
 
 
+def score_fusion(legs: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
+    """Weighted sum of min-max normalised scores (each leg's best candidate 1, its last 0); an
+    item a leg did not return counts as that leg's minimum."""
+    out: dict[str, float] = {}
+    for leg, weight in zip(legs, weights, strict=True):
+        if not leg:
+            continue
+        lo, hi = min(leg.values()), max(leg.values())
+        for item, value in leg.items():
+            out[item] = out.get(item, 0.0) + weight * ((value - lo) / (hi - lo) if hi > lo else 1.0)
+    return out
+
+
 def diversify(ranked: list[str], scores: dict[str, float], doc_of: dict[str, str], top_k: int,
               decay: float, max_per_doc: int) -> list[str]:
     """Greedy soft diversity: each chunk already taken from a document multiplies the score of
@@ -71,6 +84,26 @@ class Retriever:
         self.index = index
         self.settings = settings or index.settings.retrieval
 
+    def _fuse(self, dense: list, lex: list[tuple[str, float]], chunks: dict[str, Chunk],
+              intent: bool) -> dict[str, float]:
+        """Fused scores of every candidate. For medical-necessity questions, criteria-like
+        sections get a boost (score fusion) or a third ranking (RRF)."""
+        cfg = self.settings
+        criteria = [c for c in chunks if NECESSITY_SECTIONS.search(chunks[c].section or "")]
+        if cfg.fusion == "score":
+            w = cfg.dense_weight
+            fused = score_fusion([{h.chunk.chunk_id: h.score for h in dense}, dict(lex)],
+                                 [2 * w, 2 - 2 * w])
+            if intent:
+                for cid in criteria:
+                    fused[cid] = fused.get(cid, 0.0) + cfg.section_boost
+            return fused
+        rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
+        if intent:
+            base = rrf(rankings, cfg.rrf_k)
+            rankings.append(sorted((c for c in base if c in criteria), key=lambda c: (-base[c], c)))
+        return rrf(rankings, cfg.rrf_k)
+
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         top_k = top_k or self.settings.top_k
         data, lexical = self.index.snapshot()
@@ -85,16 +118,10 @@ class Retriever:
         terms = tokenize(search_text)
         lex = [(c, s) for c, s in lexical.search(terms, n, filters) if c in committed]
 
-        rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
         chunks = {h.chunk.chunk_id: h.chunk for h in dense}
         missing = [c for c, _ in lex if c not in chunks]
         chunks.update({c.chunk_id: c for c in self.index.store.get(missing)})
-        if intent:  # structure-aware third leg: criteria-like sections, in fused order
-            base = rrf(rankings, self.settings.rrf_k)
-            rankings.append(sorted(
-                (c for c in base if c in chunks and NECESSITY_SECTIONS.search(chunks[c].section or "")),
-                key=lambda c: (-base[c], c)))
-        fused = rrf(rankings, self.settings.rrf_k)
+        fused = self._fuse(dense, lex, chunks, bool(intent))
         ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
         doc_of = {cid: chunks[cid].doc_id for cid in ranked}
         keep = diversify(ranked, fused, doc_of, top_k, self.settings.diversity_decay,
