@@ -90,6 +90,8 @@ class LexicalIndex:
     def rebuild(self, corpus_version: str) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+
         self._ids = sorted(self.entries)
         self.corpus_version = corpus_version
         self.abbreviations = vote(d for e in self.entries.values() for d in e.definitions)
