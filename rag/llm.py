@@ -113,8 +113,13 @@ def parse_draft(text: str) -> LLMDraft:
     fenced = _FENCE.search(text)
     body = fenced.group(1) if fenced else text
     start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
+    if start < 0:
         raise LLMOutputError(f"the model's reply holds no JSON object: {text[:200]!r}")
+    if end <= start:
+        raise LLMOutputError(
+            f"the model's JSON was cut off before it closed (raise GUIDEQA_LLM_MAX_TOKENS, or use "
+            f"a model that keeps to the format): {text[:200]!r}"
+        )
     try:
         data = json.loads(body[start : end + 1])
     except json.JSONDecodeError as exc:

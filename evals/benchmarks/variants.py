@@ -1,15 +1,19 @@
 """Experimental variants of the hybrid retriever, to find out what moves the benchmarks.
 
-:class:`TunedRetriever` is :class:`rag.retrieve.Retriever` with its choices exposed as knobs:
-RRF constant, candidate depth, leg weights, which legs see the abbreviation-expanded query,
-score fusion instead of rank fusion, the per-document cap. Nothing here changes ``rag/``; a
-variant that wins is a proposal for it.
+A variant changes :class:`rag.settings.RetrievalSettings` fields (fusion, dense_weight, rrf_k,
+candidates, max_per_doc, section_boost ...), which the project's own :class:`Retriever` runs
+as is, and/or knobs the settings do not expose (which legs see the abbreviation-expanded query,
+intent terms, z-score normalisation, leg weights in RRF, no diversity at all), which
+:class:`TunedRetriever` adds on a copy of ``Retriever.retrieve``. ``hybrid-same`` runs that copy
+with nothing changed: it must score exactly like ``hybrid``, or the copy has drifted from
+``rag/retrieve.py``. Nothing here changes ``rag/``; a variant that wins is a proposal for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -19,114 +23,90 @@ from rag.abbreviations import expand_query
 from rag.index import Index
 from rag.lexical import tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms
-from rag.retrieve import Retrieval, Retrieved, Retriever, diversify
+from rag.retrieve import Retrieval, Retrieved, Retriever, diversify, rrf
+from rag.settings import RetrievalSettings
+from rag.types import Chunk
 
 
 @dataclass(frozen=True)
-class Knobs:
-    rrf_k: int = 60
-    candidates: int = 40
-    max_per_doc: int | None = None  # None: the settings' value
-    diversity_decay: float | None = None  # None: the settings' value
-    w_dense: float = 1.0
-    w_lexical: float = 1.0
-    expand_dense: bool = True  # the dense leg embeds the expanded query
+class Extra:
+    """Knobs beyond the settings; the defaults are what ``Retriever`` does."""
+
+    expand_dense: bool = True  # the dense leg embeds the abbreviation-expanded query
     expand_lexical: bool = True  # the BM25 leg searches the expanded query
-    intent: bool = True  # medical-necessity intent terms and the section leg
-    section_bonus: float = 0.0  # score fusion: added for criteria-like sections (necessity Qs)
-    fusion: str = "rrf"  # or "score": weighted sum of normalised cosine and BM25
-    norm: str = "minmax"  # score fusion's normalisation: "minmax" or "zscore" over each leg
-    doc_cap: bool = True  # apply the per-document diversity cap at all
+    intent: bool = True  # medical-necessity intent terms (and the section boost / leg)
+    norm: str = "minmax"  # score fusion's normalisation: "minmax" or "zscore"
+    rrf_dense_weight: float = 1.0  # RRF: weight of the dense ranking (BM25's is 1)
+    doc_cap: bool = True  # apply the per-document diversity step at all
 
 
-def weighted_rrf(rankings: list[list[str]], weights: list[float], k: int) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return scores
-
-
-def score_fusion(legs: list[dict[str, float]], weights: list[float],
-                 norm: str = "minmax") -> dict[str, float]:
-    """Weighted sum of normalised scores. Min-max: the leg's best is 1, its last candidate 0;
-    z-score: standard deviations from the leg's mean (a missing item counts as the minimum)."""
+def zscore_fusion(legs: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
+    """Weighted sum of z-scores; an item a leg did not return counts as that leg's minimum."""
     out: dict[str, float] = {}
-    floor: dict[int, float] = {}
-    for i, (leg, weight) in enumerate(zip(legs, weights, strict=True)):
+    for leg, weight in zip(legs, weights, strict=True):
         if not leg:
             continue
         values = np.array(list(leg.values()))
-        if norm == "zscore":
-            mean, std = float(values.mean()), float(values.std()) or 1.0
-            scaled = {item: (v - mean) / std for item, v in leg.items()}
-        else:
-            lo, hi = float(values.min()), float(values.max())
-            scaled = {item: (v - lo) / (hi - lo) if hi > lo else 1.0 for item, v in leg.items()}
-        floor[i] = min(scaled.values())
-        for item, value in scaled.items():
+        mean, std = float(values.mean()), float(values.std()) or 1.0
+        floor = (float(values.min()) - mean) / std
+        for item in set(out) | set(leg):
+            value = (leg[item] - mean) / std if item in leg else floor
             out[item] = out.get(item, 0.0) + weight * value
-    for i, (leg, weight) in enumerate(zip(legs, weights, strict=True)):
-        for item in out:
-            if leg and item not in leg:
-                out[item] += weight * floor[i]
     return out
 
 
-KNOBS = ", ".join(Knobs.__dataclass_fields__)
-
-
 class TunedRetriever(Retriever):
-    """The project's retrieval with knobs; defaults reproduce ``Retriever`` exactly."""
+    """``Retriever`` with the :class:`Extra` knobs; ``retrieve`` mirrors the base class."""
 
-    def __init__(self, index: Index, knobs: Knobs) -> None:
-        super().__init__(index)
-        self.knobs = knobs
+    def __init__(self, index: Index, settings: RetrievalSettings, extra: Extra) -> None:
+        super().__init__(index, settings)
+        self.extra = extra
+
+    def _fuse(self, dense: list, lex: list[tuple[str, float]], chunks: dict[str, Chunk],
+              intent: bool) -> dict[str, float]:
+        cfg, ex = self.settings, self.extra
+        criteria = [c for c in chunks if NECESSITY_SECTIONS.search(chunks[c].section or "")]
+        if cfg.fusion == "score" and ex.norm == "zscore":
+            w = cfg.dense_weight
+            fused = zscore_fusion([{h.chunk.chunk_id: h.score for h in dense}, dict(lex)],
+                                  [2 * w, 2 - 2 * w])
+            for cid in criteria if intent else []:
+                fused[cid] = fused.get(cid, 0.0) + cfg.section_boost
+            return fused
+        if cfg.fusion == "rrf" and ex.rrf_dense_weight != 1.0:
+            fused = rrf([[c for c, _ in lex]], cfg.rrf_k)
+            for cid, value in rrf([[h.chunk.chunk_id for h in dense]], cfg.rrf_k).items():
+                fused[cid] = fused.get(cid, 0.0) + ex.rrf_dense_weight * value
+            return fused
+        return super()._fuse(dense, lex, chunks, intent)
 
     def retrieve(self, query: str, top_k: int | None = None, filters=None) -> Retrieval:  # noqa: ANN001
-        kn = self.knobs
+        ex = self.extra
         top_k = top_k or self.settings.top_k
         data, lexical = self.index.snapshot()
         committed = self.index.committed_ids(data)
         expanded = expand_query(query, lexical.abbreviations)
-        intent = intent_terms(query) if kn.intent else ""
+        intent = intent_terms(query) if ex.intent else ""
 
         def text(expand: bool) -> str:
             base = expanded if expand else query
             return f"{base} {intent}" if intent else base
 
-        n = max(kn.candidates, top_k * 2)
-        vector = self.index.embedder.embed_query(text(kn.expand_dense))
+        n = max(self.settings.candidates, top_k * 2)
+        vector = self.index.embedder.embed_query(text(ex.expand_dense))
         dense = [h for h in self.index.store.query(vector, n, filters)
                  if h.chunk.chunk_id in committed]
-        lex = [(c, s) for c, s in lexical.search(tokenize(text(kn.expand_lexical)), n, filters)
+        lex = [(c, s) for c, s in lexical.search(tokenize(text(ex.expand_lexical)), n, filters)
                if c in committed]
         chunks = {h.chunk.chunk_id: h.chunk for h in dense}
         missing = [c for c, _ in lex if c not in chunks]
         chunks.update({c.chunk_id: c for c in self.index.store.get(missing)})
-        rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
-        weights = [kn.w_dense, kn.w_lexical]
-        if kn.fusion == "score":
-            legs = [{h.chunk.chunk_id: h.score for h in dense}, dict(lex)]
-            fused = score_fusion(legs, weights, kn.norm)
-            if kn.section_bonus and intent_terms(query):
-                for c in fused:
-                    if c in chunks and NECESSITY_SECTIONS.search(chunks[c].section or ""):
-                        fused[c] += kn.section_bonus
-        else:
-            if intent:
-                base = weighted_rrf(rankings, weights, kn.rrf_k)
-                wanted = [c for c in base
-                          if c in chunks and NECESSITY_SECTIONS.search(chunks[c].section or "")]
-                rankings.append(sorted(wanted, key=lambda c: (-base[c], c)))
-                weights.append(1.0)
-            fused = weighted_rrf(rankings, weights, kn.rrf_k)
+        fused = self._fuse(dense, lex, chunks, bool(intent))
         ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
-        if kn.doc_cap:
-            cap = kn.max_per_doc or self.settings.max_per_doc
-            decay = kn.diversity_decay or self.settings.diversity_decay
+        if ex.doc_cap:
             doc_of = {c: chunks[c].doc_id for c in ranked}
-            keep = diversify(ranked, fused, doc_of, top_k, decay, cap)
+            keep = diversify(ranked, fused, doc_of, top_k, self.settings.diversity_decay,
+                             self.settings.max_per_doc)
         else:
             keep = ranked[:top_k]
         dense_score = {h.chunk.chunk_id: h.score for h in dense}
@@ -137,47 +117,64 @@ class TunedRetriever(Retriever):
         return Retrieval(query, text(True), hits, data.corpus_version, terms, known)
 
 
+_EXTRA = {f.name: f for f in fields(Extra)}
+KNOBS = ", ".join([*RetrievalSettings.model_fields, *_EXTRA])
+
+
+def tuned(*, copy: bool = False, **changes: Any) -> Callable[[Index], SearchFn]:
+    """A variant: settings fields go to ``Retriever``; any Extra knob (or `copy`) selects
+    :class:`TunedRetriever`."""
+    extra = {k: v for k, v in changes.items() if k in _EXTRA}
+    unknown = set(changes) - set(extra) - set(RetrievalSettings.model_fields)
+    if unknown:
+        raise ValueError(f"unknown knobs {sorted(unknown)}; known: {KNOBS}")
+
+    def factory(index: Index) -> SearchFn:
+        update = {k: v for k, v in changes.items() if k not in extra}
+        settings = index.settings.retrieval.model_copy(update=update)
+        if extra or copy:
+            retriever: Retriever = TunedRetriever(index, settings, replace(Extra(), **extra))
+        else:
+            retriever = Retriever(index, settings)
+        return hybrid_search(index, retriever=retriever)
+
+    return factory
+
+
 def parse_variant(spec: str) -> Callable[[Index], SearchFn]:
-    """A registered name, or knobs inline: ``fusion=score,w_dense=0.8,doc_cap=false``."""
+    """A registered name, or knobs inline: ``fusion=rrf;rrf_k=10;max_per_doc=4``."""
     if spec in VARIANTS:
         return VARIANTS[spec]
-    changes: dict[str, object] = {}
-    fields = Knobs.__dataclass_fields__
+    changes: dict[str, Any] = {}
     for part in spec.split(";"):
         key, sep, value = (x.strip() for x in part.partition("="))
-        if not sep or key not in fields:
+        default = getattr(Extra(), key, None) if key in _EXTRA else (
+            RetrievalSettings.model_fields[key].default if key in RetrievalSettings.model_fields
+            else None)
+        if not sep or default is None:
             raise ValueError(f"variant {spec!r}: {part!r} is not knob=value (knobs: {KNOBS})")
-        kind = str(fields[key].type)  # annotations are strings here: "int | None", "bool" ...
-        if kind == "bool":
+        if isinstance(default, bool):
             changes[key] = value.lower() in ("1", "true", "yes")
-        elif "int" in kind:
-            changes[key] = int(value)
         else:
-            changes[key] = float(value) if "float" in kind else value
+            changes[key] = type(default)(value)
     return tuned(**changes)
 
 
-def tuned(**changes: object) -> Callable[[Index], SearchFn]:
-    knobs = replace(Knobs(), **changes)
-    return lambda index: hybrid_search(index, retriever=TunedRetriever(index, knobs))
-
-
 VARIANTS: dict[str, Callable[[Index], SearchFn]] = {
-    "hybrid-same": tuned(),  # must equal "hybrid": checks the harness
-    "rrf-k10": tuned(rrf_k=10),
-    "rrf-k20": tuned(rrf_k=20),
-    "cand-100": tuned(candidates=100),
+    "hybrid-same": tuned(copy=True),  # must equal "hybrid": checks the copy above
+    "rrf-cap4": tuned(fusion="rrf", max_per_doc=4),  # the retriever this work started from
+    "rrf": tuned(fusion="rrf"),
+    "rrf-k10": tuned(fusion="rrf", rrf_k=10),
+    "rrf-k20": tuned(fusion="rrf", rrf_k=20),
+    "rrf-dense-0.5": tuned(fusion="rrf", rrf_dense_weight=0.5),
+    **{f"dense-{w}": tuned(dense_weight=w) for w in (0.2, 0.3, 0.5, 0.6, 0.7)},
+    "zscore": tuned(norm="zscore"),
     "cand-20": tuned(candidates=20),
+    "cand-100": tuned(candidates=100),
     "no-expand": tuned(expand_dense=False, expand_lexical=False),
-    "expand-lex-only": tuned(expand_dense=False),
     "no-intent": tuned(intent=False),
-    "w-dense-2": tuned(w_dense=2.0),
-    "w-lex-2": tuned(w_lexical=2.0),
-    # convex combination: alpha * dense + (1 - alpha) * BM25, both min-max normalised
-    **{f"score-a{a / 10:.1f}": tuned(fusion="score", w_dense=2 * a / 10, w_lexical=2 - 2 * a / 10)
-       for a in range(2, 9)},
-    **{f"zscore-a{a / 10:.1f}": tuned(fusion="score", norm="zscore", w_dense=2 * a / 10,
-                                       w_lexical=2 - 2 * a / 10) for a in (4, 5)},
+    "no-section-boost": tuned(section_boost=0.0),
     "cap-1": tuned(max_per_doc=1),
+    "cap-4": tuned(max_per_doc=4),
     "no-cap": tuned(doc_cap=False),
 }

@@ -17,7 +17,7 @@ from evals.benchmarks.common import (
     token_f1,
 )
 from evals.benchmarks.matching import LabelMatcher, fuzzy_contains, lcs_length, merge, tokens
-from evals.benchmarks.variants import VARIANTS
+from evals.benchmarks.variants import VARIANTS, parse_variant
 from rag.store import InMemoryStore
 from tests.conftest import CORPUS, make_settings
 from tests.pdf_factory import PAGE_1, PAGE_2, PAGE_3, multipage_pdf
@@ -162,11 +162,10 @@ def _run(name: str, data: Path, tmp_path: Path, **kwargs) -> dict:
 
 # ------------------------------------------------------------------------------ runs
 def test_pubmedqa_run_scores_four_retrievers_at_doc_level(pubmedqa_dir, tmp_path):
-    same = {"hybrid-same": VARIANTS["hybrid-same"]}
-    report = _run("pubmedqa", pubmedqa_dir, tmp_path, variants=same)
+    report = _run("pubmedqa", pubmedqa_dir, tmp_path, variants=VARIANTS)
 
     assert report["n_documents"] == 6 and report["n_queries"] == 5
-    assert list(report["retrievers"]) == [*RETRIEVERS, "hybrid-same"]
+    assert list(report["retrievers"]) == [*RETRIEVERS, *VARIANTS]
     for row in report["retrievers"].values():
         assert row["recall@10"] == 1.0  # six documents: every one is in the top 10
         assert 0 <= row["recall@1"] <= row["recall@5"] <= row["recall@10"]
@@ -180,7 +179,13 @@ def test_pubmedqa_run_scores_four_retrievers_at_doc_level(pubmedqa_dir, tmp_path
     saved = json.loads((tmp_path / "out" / "pubmedqa.json").read_text(encoding="utf-8"))
     assert saved["retrievers"] == report["retrievers"]
     assert "| hybrid |" in markdown_table(report)
-    assert render_table(report).row_count == 5
+    assert render_table(report).row_count == 4 + len(VARIANTS)
+
+
+def test_inline_variants_are_checked():
+    assert parse_variant("fusion=rrf;rrf_k=10;doc_cap=false") is not None
+    with pytest.raises(ValueError, match="knob=value"):
+        parse_variant("warp=9")
 
 
 def test_second_pubmedqa_run_embeds_nothing_again(pubmedqa_dir, tmp_path):
