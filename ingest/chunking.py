@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rag.errors import ConfigurationError
-from rag.sentences import split_sentences
+from rag.sentences import split_sentences, strip_span
 from rag.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
@@ -68,15 +68,6 @@ def make_chunk_id(doc_id: str, char_start: int, text: str) -> str:
     """Content hash of (doc_id, char_start, text): re-chunking the same text gives the same id."""
     payload = f"{doc_id}\0{char_start}\0{text}".encode()
     return hashlib.sha256(payload).hexdigest()[:32]
-
-
-def _strip(text: str, start: int, end: int) -> Span:
-    """(start, end) narrowed to exclude leading and trailing whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 # ---------------------------------------------------------------- sections
@@ -214,7 +205,7 @@ def _has_words(text: str) -> bool:
 def _heading_atoms(text: str, start: int, end: int, size: int) -> list[_Atom]:
     atoms = []
     for s, e, _ in _lines(text[start:end]):
-        s, e = _strip(text, start + s, start + e)
+        s, e = strip_span(text, start + s, start + e)
         if e > s:
             atoms += [_Atom(text, a, b, heading=True) for a, b in _cut_long(text, s, e, size)]
     return atoms
@@ -224,7 +215,7 @@ def _body_atoms(text: str, start: int, end: int, size: int) -> list[_Atom]:
     atoms = []
     bounds = [start, *(m.start() + start for m in _BLANK_LINE_RE.finditer(text[start:end])), end]
     for a, b in zip(bounds, bounds[1:], strict=False):
-        p_start, p_end = _strip(text, a, b)
+        p_start, p_end = strip_span(text, a, b)
         if p_end <= p_start:
             continue
         sentences = split_sentences(text[p_start:p_end], p_start)
@@ -256,7 +247,7 @@ def _cut_long(text: str, start: int, end: int, size: int) -> list[Span]:
         found = text.find(piece, cursor, end)
         if found < 0:  # never expected: fall back to fixed windows for the rest
             logger.warning("splitter piece not found at %d; cutting in fixed windows", cursor)
-            spans += [_strip(text, s, min(s + size, end)) for s in range(cursor, end, size)]
+            spans += [strip_span(text, s, min(s + size, end)) for s in range(cursor, end, size)]
             break
         spans.append((found, found + len(piece)))
         cursor = found + len(piece)
@@ -324,7 +315,7 @@ def _overlap(
 def _to_chunks(doc: Document, spans: list[tuple[int, int, str | None]]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for raw_start, raw_end, section in spans:
-        start, end = _strip(doc.text, raw_start, raw_end)
+        start, end = strip_span(doc.text, raw_start, raw_end)
         text = doc.text[start:end]
         if not _has_words(text):
             continue

@@ -58,7 +58,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     bounds = sorted(cuts)
     return [
         (s + offset, e + offset)
-        for s, e in (_strip(text, a, b) for a, b in zip(bounds, bounds[1:], strict=False))
+        for s, e in (strip_span(text, a, b) for a, b in zip(bounds, bounds[1:], strict=False))
         if e > s
     ]
 
@@ -81,7 +81,8 @@ def _period_continues(text: str, dot: int, sentence_start: int, following: str) 
     return lowered in _NUMBER_ABBREVIATIONS and following.isdigit()
 
 
-def _strip(text: str, start: int, end: int) -> Span:
+def strip_span(text: str, start: int, end: int) -> Span:
+    """(start, end) narrowed to exclude leading and trailing whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
