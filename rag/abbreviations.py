@@ -92,7 +92,8 @@ def expand_query(query: str, table: dict[str, str]) -> str:
     extra = []
     lowered = query.lower()
     for short, long_form in table.items():
-        if re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", query):
+        # the substring test first: a regex per abbreviation per query is slow with large tables
+        if short in query and re.search(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", query):
             extra.append(long_form)
         elif long_form in lowered:
             extra.append(short)
