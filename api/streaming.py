@@ -18,12 +18,12 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from api.problems import problem_body, problem_type
-from rag.answer import Answerer, contexts
+from rag.answer import Answerer, contexts, timings
 from rag.errors import GuideQAError
 from rag.llm import backend_error, content_text
 from rag.prompts import build_messages
 from rag.retrieve import Retrieval
-from rag.types import AnswerMode, Filters, Timings
+from rag.types import AnswerMode, Filters
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +92,7 @@ def ask_events(answerer: Answerer, question: str, *, top_k: int | None, filters:
         else:
             answer = answerer.answer(retrieval, mode=mode)
         done = time.perf_counter()
-        answer.timings_ms = Timings(retrieve=round((retrieved - started) * 1000, 2),
-                                    generate=round((done - retrieved) * 1000, 2),
-                                    total=round((done - started) * 1000, 2))
+        answer.timings_ms = timings(started, retrieved, done)
         yield sse("answer", answer.model_dump(mode="json"))
     except GuideQAError as exc:
         _, body = problem_body(exc)

@@ -116,26 +116,13 @@ def check_thresholds(
         value = metrics.get(name)
         if value is None or (rule.modes and mode not in rule.modes):
             continue
-        if rule.min is not None and value < rule.min - _EPS:
-            out.append(
-                Violation(
-                    metric=name,
-                    kind="threshold",
-                    value=value,
-                    limit=rule.min,
-                    message=f"{name} = {value:.3f} is below its threshold {rule.min}",
-                )
-            )
-        if rule.max is not None and value > rule.max + _EPS:
-            out.append(
-                Violation(
-                    metric=name,
-                    kind="threshold",
-                    value=value,
-                    limit=rule.max,
-                    message=f"{name} = {value:.3f} is above its threshold {rule.max}",
-                )
-            )
+        for limit, side, broken in (
+            (rule.min, "below", rule.min is not None and value < rule.min - _EPS),
+            (rule.max, "above", rule.max is not None and value > rule.max + _EPS),
+        ):
+            if broken:
+                out.append(Violation(metric=name, kind="threshold", value=value, limit=limit,
+                                     message=f"{name} = {value:.3f} is {side} its threshold {limit}"))
     return out
 
 

@@ -71,6 +71,11 @@ class ItemResult(BaseModel):
     passed: bool = False
 
 
+def _gold_fields(gold: GoldItem) -> dict:
+    return {"id": gold.id, "question": gold.question, "doc_ids": gold.doc_ids,
+            "gold_answerable": gold.answerable, "gold_verdict": gold.verdict}
+
+
 def score_item(
     gold: GoldItem, answer: Answer | None, mode: str, error: str | None = None
 ) -> ItemResult:
@@ -82,31 +87,18 @@ def score_item(
             fact_recall=0.0 if gold.facts else None,
             citation_recall=0.0 if gold.evidence else None,
         )
-        result = ItemResult(
-            id=gold.id,
-            question=gold.question,
-            doc_ids=gold.doc_ids,
-            gold_answerable=gold.answerable,
-            gold_verdict=gold.verdict,
-            error=error,
-            scores=scores,
-        )
+        result = ItemResult(**_gold_fields(gold), error=error, scores=scores)
         result.failures = [f"error: {error}"]
         return result
     contexts = [(c.doc_id, c.text) for c in answer.contexts]
     cited = [(c.doc_id, c.text) for c in answer.citations]
+    support = [_support(e.doc_id, e.quote, cited) for e in gold.evidence]
     evidence = [
-        QuoteRank(
-            doc_id=e.doc_id,
-            quote=e.quote,
-            rank=_rank(e.doc_id, e.quote, contexts),
-            cited=_support(e.doc_id, e.quote, cited) is not None,
-        )
-        for e in gold.evidence
+        QuoteRank(doc_id=e.doc_id, quote=e.quote, rank=_rank(e.doc_id, e.quote, contexts),
+                  cited=found is not None)
+        for e, found in zip(gold.evidence, support, strict=True)
     ]
-    supporting = set()
-    for e in gold.evidence:
-        supporting |= _support(e.doc_id, e.quote, cited) or set()
+    supporting = set().union(*(found for found in support if found))
     ranks = [q.rank for q in evidence]
     hits = m.fact_hits(gold.facts, answer.answer)
     n_dropped = len(answer.dropped_citations)
@@ -128,11 +120,7 @@ def score_item(
         total_ms=answer.timings_ms.total,
     )
     result = ItemResult(
-        id=gold.id,
-        question=gold.question,
-        doc_ids=gold.doc_ids,
-        gold_answerable=gold.answerable,
-        gold_verdict=gold.verdict,
+        **_gold_fields(gold),
         answer=answer.answer,
         answerable=answer.answerable,
         verdict=answer.verdict,

@@ -8,7 +8,7 @@ import time
 from langchain_core.language_models import BaseChatModel
 
 from rag.abstain import Evidence, assess
-from rag.errors import LLMUnavailableError
+from rag.errors import ConfigurationError, LLMUnavailableError
 from rag.extractive import NO_VERDICT_NOTE, extractive_draft
 from rag.index import Index
 from rag.llm import generate, make_chat_model, model_name
@@ -54,9 +54,7 @@ class Answerer:
         mode = mode or ("llm" if llm else self.default_mode())
         answer = self.answer(retrieval, mode=mode, llm=llm)
         done = time.perf_counter()
-        answer.timings_ms = Timings(retrieve=round((retrieved - started) * 1000, 2),
-                                    generate=round((done - retrieved) * 1000, 2),
-                                    total=round((done - started) * 1000, 2))
+        answer.timings_ms = timings(started, retrieved, done)
         return answer
 
     def evidence(self, retrieval: Retrieval) -> Evidence:
@@ -79,8 +77,6 @@ class Answerer:
         else:
             chat = self.chat_model(llm)
             if chat is None:
-                from rag.errors import ConfigurationError
-
                 raise ConfigurationError("mode 'llm' needs an LLM: set GUIDEQA_LLM or pass --llm.")
             base.model, base.prompt_version = model_name(chat), PROMPT_VERSION
             try:
@@ -134,3 +130,10 @@ def contexts(retrieval: Retrieval) -> list[Context]:
                 page=h.chunk.page_start, score=round(h.score, 6), text=h.chunk.text)
         for h in retrieval.hits
     ]
+
+
+def timings(started: float, retrieved: float, done: float) -> Timings:
+    """Milliseconds spent retrieving, generating and in all, from perf_counter() readings."""
+    return Timings(retrieve=round((retrieved - started) * 1000, 2),
+                   generate=round((done - retrieved) * 1000, 2),
+                   total=round((done - started) * 1000, 2))
