@@ -14,7 +14,7 @@ from api.cli_common import console, err_console, settings, user_errors
 from rag.answer import Answerer
 from rag.errors import GuideQAError, LLMUnavailableError
 from rag.index import open_index
-from rag.types import Answer
+from rag.types import Answer, AnswerMode
 
 VERDICT_STYLE = {
     "medically_necessary": "bold green", "not_medically_necessary": "bold red",
@@ -42,30 +42,35 @@ def ask(
     with user_errors():
         answerer = Answerer(open_index(settings()))
         if questions is not None:
-            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=mode)
+            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode))
             return
         try:
-            answer = answerer.ask(question, top_k=top_k, llm=llm, mode=mode)
+            answer = answerer.ask(question, top_k=top_k, llm=llm, mode=_mode(mode))
         except LLMUnavailableError as exc:
-            err_console.print(f"[bold red]LLM unavailable:[/] {escape(str(exc))}\nThe evidence found:")
-            answer = exc.evidence  # type: ignore[assignment]
-            if answer is None:
+            if exc.evidence is None:
                 raise
+            err_console.print(f"[bold red]LLM unavailable:[/] {escape(str(exc))}\nThe evidence found:")
+            answer = exc.evidence
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
         show(answer)
 
 
-def _batch(answerer: Answerer, path: Path, out: Path | None, **options: object) -> None:
+def _mode(mode: str | None) -> AnswerMode | None:
+    return "extractive" if mode == "extractive" else "llm" if mode == "llm" else None
+
+
+def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | None, llm: str | None,
+           mode: AnswerMode | None) -> None:
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    target = open(out, "w", encoding="utf-8") if out else None  # noqa: SIM115 - closed below
+    target = out.open("w", encoding="utf-8") if out else None
     failures = 0
     try:
         for number, line in enumerate(track(lines, description="asking", console=err_console), 1):
             try:
                 item = json.loads(line)
-                answer = answerer.ask(str(item["question"]), **options).model_dump(mode="json")
+                answer = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode).model_dump(mode="json")
                 record = {"id": item.get("id", number), **answer}
             except (ValueError, KeyError, TypeError) as exc:
                 failures += 1
@@ -102,5 +107,6 @@ def show(answer: Answer) -> None:
     for cit in answer.citations:
         page = f", p. {cit.page}" if cit.page else ""
         section = f" > {cit.section}" if cit.section else ""
-        console.print(f"[bold][{cit.id}][/] {escape(cit.title)}{page}{escape(section)}\n    \u201c{escape(cit.quote)}\u201d")
+        console.print(f"[bold][{cit.id}][/] {escape(cit.title)}{page}{escape(section)}\n"
+                      f"    \u201c{escape(cit.quote)}\u201d")
     console.print(f"[dim]corpus {answer.corpus_version} - {answer.timings_ms.total:.0f} ms[/]")

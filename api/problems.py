@@ -71,10 +71,9 @@ def problem_body(exc: E.GuideQAError) -> tuple[int, dict[str, Any]]:
         "type": problem_type(slug), "title": phrase_of(status), "status": status,
         "detail": str(exc),
     }
-    evidence = getattr(exc, "evidence", None)
-    if evidence is not None:
+    if isinstance(exc, E.LLMError) and exc.evidence is not None:
         body["detail"] += " The evidence retrieved for the question is in 'evidence'."
-        body["evidence"] = evidence.model_dump(mode="json")
+        body["evidence"] = exc.evidence.model_dump(mode="json")
     return status, body
 
 

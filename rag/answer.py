@@ -1,28 +1,47 @@
-"""ask(): retrieve, then generate (extractive or llm), then verify, and return an Answer."""
+"""The Answerer: retrieve, then generate (extractive or llm), then verify; as one Answer (`ask`)
+or as typed events (`stream`: contexts, the answer text as the model writes it, the answer).
+
+Both go through one pipeline, so messages, error mapping and the extractive fallback live once:
+when the LLM backend fails, the error carries the extractive answer from the same retrieval.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
 from rag.abstain import Evidence, assess
-from rag.errors import ConfigurationError, LLMUnavailableError
+from rag.errors import ConfigurationError, LLMError
 from rag.extractive import NO_VERDICT_NOTE, extractive_draft
 from rag.index import Index
-from rag.llm import generate, make_chat_model, model_name
+from rag.llm import generate, make_chat_model, model_name, stream_reply
 from rag.prompts import PROMPT_VERSION
 from rag.questions import is_necessity_question
+from rag.reply_stream import AnswerTextStream
 from rag.retrieve import Retrieval, Retriever
-from rag.types import Answer, AnswerMode, Context, Filters, Timings
+from rag.types import (
+    Answer,
+    AnswerEvent,
+    AnswerMode,
+    Context,
+    ContextsEvent,
+    Filters,
+    StreamEvent,
+    Timings,
+    TokenEvent,
+)
 from rag.verify import Draft, verify
 
 log = logging.getLogger(__name__)
 
 
 class Answerer:
-    """Answers questions from one index. Models load once; `ask` is safe to call concurrently."""
+    """Answers questions from one index. Models load once; `ask` and `stream` are safe to call
+    concurrently."""
 
     def __init__(self, index: Index, chat_model: BaseChatModel | None = None) -> None:
         self.index = index
@@ -46,17 +65,46 @@ class Answerer:
     def retrieve(self, question: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         return self.retriever.retrieve(question, top_k, filters)
 
+    # ------------------------------------------------------------------ the two entry points
     def ask(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
             mode: AnswerMode | None = None, llm: str | None = None) -> Answer:
+        """The verified answer (llm mode: one call to the model, not streamed)."""
+        for event in self._events(question, top_k, filters, mode, llm, tokens=False):
+            if isinstance(event, AnswerEvent):
+                return event.answer
+        raise AssertionError("the event pipeline always ends with an AnswerEvent")  # pragma: no cover
+
+    def stream(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
+               mode: AnswerMode | None = None, llm: str | None = None) -> Iterator[StreamEvent]:
+        """`ContextsEvent` first; in llm mode a `TokenEvent` per piece of the answer text as the
+        model writes it; then the `AnswerEvent` with the verified answer. The model is called
+        once: its streamed reply is what gets verified. Errors are raised (after the events
+        already yielded); an `LLMError` carries the extractive evidence."""
+        return self._events(question, top_k, filters, mode, llm, tokens=True)
+
+    def _events(self, question: str, top_k: int | None, filters: Filters | None,
+                mode: AnswerMode | None, llm: str | None, tokens: bool) -> Iterator[StreamEvent]:
         started = time.perf_counter()
         retrieval = self.retrieve(question, top_k, filters)
         retrieved = time.perf_counter()
         mode = mode or ("llm" if llm else self.default_mode())
-        answer = self.answer(retrieval, mode=mode, llm=llm)
-        done = time.perf_counter()
-        answer.timings_ms = timings(started, retrieved, done)
-        return answer
+        yield ContextsEvent(contexts=contexts(retrieval))
+        reply = None
+        if tokens and mode == "llm" and self.evidence(retrieval).sufficient:
+            pieces: list[str] = []
+            decoder = AnswerTextStream()
+            chunks = [h.chunk for h in retrieval.hits]
+            with self._evidence_on_failure(retrieval):
+                for piece in stream_reply(self._require_chat(llm), retrieval.query, chunks):
+                    pieces.append(piece)
+                    if delta := decoder.feed(piece):
+                        yield TokenEvent(text=delta)
+            reply = "".join(pieces)
+        answer = self.answer(retrieval, mode=mode, llm=llm, reply=reply)
+        answer.timings_ms = timings(started, retrieved, time.perf_counter())
+        yield AnswerEvent(answer=answer)
 
+    # ------------------------------------------------------------------ from a retrieval
     def evidence(self, retrieval: Retrieval) -> Evidence:
         """Whether the retrieved evidence is strong enough to answer at all."""
         cfg = self.index.settings.retrieval
@@ -64,28 +112,34 @@ class Answerer:
 
     def answer(self, retrieval: Retrieval, *, mode: AnswerMode, llm: str | None = None,
                reply: str | None = None) -> Answer:
-        """Generate and verify an answer from a finished retrieval. In llm mode, `reply` is the
-        model's reply when it was already produced (streamed) for this retrieval."""
-        _, lexical = self.index.snapshot()
+        """Generate and verify an answer from a finished retrieval (and its snapshot). In llm
+        mode, `reply` is the model's reply when it was already produced (streamed) for it."""
         evidence = self.evidence(retrieval)
         base = self._base(retrieval, mode)
         if not evidence.sufficient:
             return self._abstain(base, evidence)
-        chunks = [h.chunk for h in retrieval.hits]
         if mode == "extractive":
-            draft, answerable = extractive_draft(retrieval, lexical), True
-        else:
-            chat = self.chat_model(llm)
-            if chat is None:
-                raise ConfigurationError("mode 'llm' needs an LLM: set GUIDEQA_LLM or pass --llm.")
-            base.model, base.prompt_version = model_name(chat), PROMPT_VERSION
-            try:
-                llm_draft = generate(chat, retrieval.query, chunks, reply=reply)
-            except LLMUnavailableError as exc:
-                exc.evidence = self.answer(retrieval, mode="extractive")  # type: ignore[attr-defined]
-                raise
-            draft, answerable = llm_draft, llm_draft.answerable
-        return self._finish(base, draft, answerable, retrieval, evidence, mode)
+            return self._finish(base, extractive_draft(retrieval), True, retrieval, evidence, mode)
+        chat = self._require_chat(llm)
+        base.model, base.prompt_version = model_name(chat), PROMPT_VERSION
+        with self._evidence_on_failure(retrieval):
+            draft = generate(chat, retrieval.query, [h.chunk for h in retrieval.hits], reply=reply)
+        return self._finish(base, draft, draft.answerable, retrieval, evidence, mode)
+
+    def _require_chat(self, llm: str | None) -> BaseChatModel:
+        chat = self.chat_model(llm)
+        if chat is None:
+            raise ConfigurationError("mode 'llm' needs an LLM: set GUIDEQA_LLM or pass --llm.")
+        return chat
+
+    @contextlib.contextmanager
+    def _evidence_on_failure(self, retrieval: Retrieval) -> Iterator[None]:
+        """An LLM failure leaves with the extractive answer from the same retrieval."""
+        try:
+            yield
+        except LLMError as exc:
+            exc.evidence = self.answer(retrieval, mode="extractive")
+            raise
 
     def _finish(self, base: Answer, draft: Draft, answerable: bool, retrieval: Retrieval,
                 evidence: Evidence, mode: AnswerMode) -> Answer:
@@ -112,7 +166,7 @@ class Answerer:
                       corpus_version=retrieval.corpus_version)
 
     def _abstain(self, base: Answer, evidence: Evidence, reason: str | None = None) -> Answer:
-        closest = []
+        closest: list[str] = []
         for ctx in base.contexts:
             if ctx.title not in closest:
                 closest.append(ctx.title)

@@ -16,11 +16,17 @@ GuideQAError
 │   └── NeedsOCRError          an image-only PDF with no text layer
 ├── DocumentNotFoundError      no document with that id
 └── LLMError                   the LLM backend failed
-    ├── LLMUnavailableError    cannot reach the backend (the evidence is still returned)
+    ├── LLMUnavailableError    cannot reach the backend
     └── LLMOutputError         the model's output could not be parsed
+    (both carry the extractive evidence of the same retrieval)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.types import Answer
 
 
 class GuideQAError(Exception):
@@ -101,16 +107,16 @@ class DocumentNotFoundError(GuideQAError):
 
 
 class LLMError(GuideQAError):
-    """The LLM backend failed."""
+    """The LLM backend failed.
+
+    `evidence` carries the extractive answer built from the same retrieval, so callers can
+    still show the evidence (the API returns it with its 503 or 502)."""
+
+    evidence: Answer | None = None
 
 
 class LLMUnavailableError(LLMError):
-    """The LLM backend cannot be reached or timed out.
-
-    `evidence` carries the extractive answer built from the same retrieval, so callers can
-    still show the evidence (the API returns it with its 503)."""
-
-    evidence: object | None = None
+    """The LLM backend cannot be reached or timed out."""
 
 
 class LLMOutputError(LLMError):

@@ -12,8 +12,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from rag.lexical import LexicalIndex, tokenize
-from rag.questions import is_necessity_question
+from rag.lexical import tokenize
+from rag.questions import CRITERIA_SECTIONS, is_necessity_question
 from rag.retrieve import Retrieval
 from rag.sentences import split_sentences
 from rag.verify import Draft, DraftCitation
@@ -27,7 +27,6 @@ _CUES = re.compile(
     r"eligib\w*|contraindicat\w*|missing|lack\w*|failure|refractory|higher-risk|prefer\w*)\b",
     re.IGNORECASE,
 )
-_SECTION_CUES = re.compile(r"criteri|indicat|missing|pitfall|recommend|necessity|usage", re.I)
 
 
 @dataclass
@@ -58,14 +57,17 @@ def _score(tokens: list[str], weights: dict[str, float], rank: int) -> float:
     return overlap / math.sqrt(max(8, len(tokens))) + 0.6 / (1 + rank)
 
 
-def candidates(retrieval: Retrieval, lexical: LexicalIndex) -> list[Candidate]:
+def candidates(retrieval: Retrieval) -> list[Candidate]:
+    """Every statement sentence of the retrieved chunks, scored; word weights come from the
+    lexical index of the retrieval's own snapshot."""
     terms = set(tokenize(retrieval.expanded))
+    lexical = retrieval.snapshot.lexical
     weights = {t: lexical.idf(t) for t in terms}
     necessity = is_necessity_question(retrieval.query)
     out = []
     for rank, hit in enumerate(retrieval.hits):
         chunk = hit.chunk
-        section_bonus = 0.4 if necessity and _SECTION_CUES.search(chunk.section or "") else 0.0
+        section_bonus = 0.4 if necessity and CRITERIA_SECTIONS.search(chunk.section or "") else 0.0
         for start, end in split_sentences(chunk.text):
             text = chunk.text[start:end].strip()
             if not _is_statement(text, chunk.section):
@@ -109,11 +111,11 @@ def select(cands: list[Candidate], max_sentences: int, per_source: int = 2,
     return chosen
 
 
-def extractive_draft(retrieval: Retrieval, lexical: LexicalIndex, max_sentences: int | None = None) -> Draft:
+def extractive_draft(retrieval: Retrieval, max_sentences: int | None = None) -> Draft:
     """Verbatim sentences grouped by document, every one cited; no verdict."""
     if max_sentences is None:  # criteria, gaps and warnings need room
         max_sentences = 10 if is_necessity_question(retrieval.query) else 8
-    chosen = select(candidates(retrieval, lexical), max_sentences)
+    chosen = select(candidates(retrieval), max_sentences)
     if not chosen:
         return Draft(answer="")
     by_doc: dict[str, list[Candidate]] = {}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rag.embeddings import Embedder
 from rag.errors import EmbedderMismatchError
@@ -18,6 +20,21 @@ from rag.settings import Settings
 from rag.store import ChunkStore, open_chunk_store
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of the committed index: the manifest and the lexical index read
+    together, and the chunk ids the manifest commits. A question is answered from one snapshot,
+    so an ingest running meanwhile cannot mix two versions into its answer."""
+
+    data: ManifestData
+    lexical: LexicalIndex
+    committed: frozenset[str]
+
+    @property
+    def corpus_version(self) -> str:
+        return self.data.corpus_version
 
 
 class Index:
@@ -82,14 +99,14 @@ class Index:
             if lexical is not None:
                 self.lexical = lexical
 
-    def snapshot(self) -> tuple[ManifestData, LexicalIndex]:
-        """The committed manifest and the lexical index, read together."""
+    def snapshot(self) -> Snapshot:
+        """The committed manifest, the lexical index and the committed chunk ids, read together."""
         with self._lock:
             data = self.data
-            return data, self.lexical
+            return Snapshot(data, self.lexical, self._committed_ids(data))
 
-    def committed_ids(self, data: ManifestData) -> frozenset[str]:
-        """Chunk ids of a manifest snapshot, cached per snapshot."""
+    def _committed_ids(self, data: ManifestData) -> frozenset[str]:
+        """Chunk ids of a manifest, cached per manifest object."""
         cached = self._committed_cache
         if cached is not None and cached[0] is data:
             return cached[1]
@@ -105,7 +122,7 @@ class Index:
         self.store.close()
 
 
-def open_index(settings: Settings, embedder: Embedder | None = None, **kwargs) -> Index:  # noqa: ANN003
+def open_index(settings: Settings, embedder: Embedder | None = None, **kwargs: Any) -> Index:
     """The index for these settings, with the configured embedder unless one is given."""
     from rag.embeddings import make_embedder
 

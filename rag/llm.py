@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ from rag.errors import (
 )
 from rag.prompts import build_messages
 from rag.settings import LLMSettings
-from rag.types import Chunk
+from rag.types import VERDICTS, Chunk
 from rag.verify import Draft
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ class LLMDraft(Draft):
 
 
 _LIST_FIELDS = ("criteria", "conflicts", "citations", "missing_information")
-VERDICTS = ("medically_necessary", "not_medically_necessary", "insufficient_information", "conflicting")
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -137,7 +136,7 @@ def lenient_draft(data: dict) -> LLMDraft:
     for name, value in data.items():
         if name not in fields:
             continue
-        if isinstance(value, list) and name in ("criteria", "conflicts", "citations", "missing_information"):
+        if isinstance(value, list) and name in _LIST_FIELDS:
             clean[name] = [v for v in value if _fits(name, v)]
         elif _fits(name, value):
             clean[name] = value
@@ -164,7 +163,7 @@ def _is_timeout_or_connection(exc: Exception) -> bool:
                          "APIConnectionError", "ConnectError", "ConnectionError", "ConnectionRefusedError"})
 
 
-def _chain(exc: BaseException):  # noqa: ANN202
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
     while exc is not None:
         yield exc
         exc = exc.__cause__ or exc.__context__
@@ -186,6 +185,16 @@ def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair
         retry = messages + [("assistant", reply), ("user", "That was not valid JSON of the "
                             "required shape. Reply again with the JSON object only.")]
         return parse_draft(_invoke(chat, retry))
+
+
+def stream_reply(chat: BaseChatModel, question: str, chunks: Sequence[Chunk]) -> Iterator[str]:
+    """The model's reply to the answer prompt, piece by piece as it is written; a backend
+    failure, even mid-stream, becomes our error (see `backend_error`)."""
+    try:
+        for piece in chat.stream(build_messages(question, chunks)):
+            yield content_text(piece.content)
+    except Exception as exc:  # providers raise many types; sort them into ours
+        raise backend_error(exc) from exc
 
 
 def backend_error(exc: Exception) -> LLMOutputError | LLMUnavailableError:

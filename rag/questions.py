@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 _NECESSITY = re.compile(
-    r"medical(ly)?[\s-]+necess|necessity|\bcover(ed|age)?\b|prior[\s-]+auth|\bapprov(e|al)\b.*\b(request|claim)\b|"
-    r"\bmeets?\b.*\bcriteria\b|\bcriteria\b.*\bmet\b|\beligible\b|\bappropriate (for|to)\b|\bshould .* (receive|get|start)\b",
+    r"medical(ly)?[\s-]+necess|necessity|\bcover(ed|age)?\b|prior[\s-]+auth|"
+    r"\bapprov(e|al)\b.*\b(request|claim)\b|\bmeets?\b.*\bcriteria\b|\bcriteria\b.*\bmet\b|\beligible\b|"
+    r"\bappropriate (for|to)\b|\bshould .* (receive|get|start)\b",
     re.IGNORECASE,
 )
 
@@ -20,11 +21,13 @@ def is_necessity_question(question: str) -> bool:
 NECESSITY_TERMS = "indication criteria approved indicated required only after failure missing information"
 
 
-# Sections that hold what a medical-necessity question needs.
+# Section headings that hold what a medical-necessity question needs. The core cues name where
+# criteria, indications and gaps are stated: the extractive answer favours sentences from those
+# sections. Retrieval boosts a wider set, which adds where limits and approvals are stated.
+_CRITERIA_CUES = r"criteri|indicat|missing|pitfall|recommend|necessity|usage"
+CRITERIA_SECTIONS = re.compile(_CRITERIA_CUES, re.IGNORECASE)
 NECESSITY_SECTIONS = re.compile(
-    r"criteri|indicat|missing|pitfall|recommend|necessity|usage|eligib|coverage|limitation|"
-    r"contraindicat|warning|precaution|approv",
-    re.IGNORECASE,
+    _CRITERIA_CUES + r"|eligib|coverage|limitation|contraindicat|warning|precaution|approv", re.IGNORECASE
 )
 
 

@@ -1,16 +1,25 @@
-"""Hybrid retrieval: dense (vector store) + lexical (BM25), fused by reciprocal rank fusion.
+"""Hybrid retrieval in explicit stages, each configured by `RetrievalSettings`:
 
-The query is expanded with the corpus's own abbreviations (both directions), both legs see only
-committed chunks, and the fused list is diversified so one document cannot crowd out the rest.
+1. query texts: the question, with the corpus's abbreviations expanded (both directions) and,
+   for medical-necessity questions, the terms it implies; each leg may see its own text;
+2. legs: dense (vector store) and lexical (BM25), both over the committed chunks of one snapshot;
+3. fusion: weighted min-max (or z-score) score fusion by default, reciprocal rank fusion as a
+   setting; criteria-like sections get a boost (a third ranking under RRF) for necessity questions;
+4. ranking and diversity: best first, one document taking at most `max_per_doc` of the top k.
+
+Experiments (evals/benchmarks/variants.py) change these settings; they never copy the pipeline.
 """
 
 from __future__ import annotations
 
 import logging
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rag.abbreviations import expand_query
-from rag.index import Index
+from rag.index import Index, Snapshot
 from rag.lexical import tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms
 from rag.settings import RetrievalSettings
@@ -22,38 +31,103 @@ log = logging.getLogger(__name__)
 @dataclass
 class Retrieved:
     chunk: Chunk
-    score: float  # fused RRF score
+    score: float  # the fused score (fusion setting: score fusion or RRF)
     dense: float | None = None  # cosine similarity, if the dense leg found it
     lexical: float | None = None  # BM25 score, if the lexical leg found it
 
 
-@dataclass
-class Retrieval:
-    """What one retrieval saw: the ranked chunks, plus what abstention and extraction need."""
+@dataclass(frozen=True)
+class QueryTexts:
+    """What each leg searches for one question."""
 
     query: str
     expanded: str  # the query with abbreviations and implied intent terms added
+    dense: str
+    lexical: str
+    intent: bool  # a medical-necessity question whose implied terms were added
+
+
+@dataclass
+class Legs:
+    """Each leg's candidates (chunk id -> score, best first) and the chunks they name."""
+
+    dense: dict[str, float]
+    lexical: dict[str, float]
+    chunks: dict[str, Chunk]
+
+
+@dataclass
+class Retrieval:
+    """What one retrieval saw: the ranked chunks, and the snapshot they were read from, which
+    abstention and answer composition use too (one snapshot per question)."""
+
+    query: str
+    expanded: str
     hits: list[Retrieved]
-    corpus_version: str
+    snapshot: Snapshot
     query_terms: list[str] = field(default_factory=list)
-    known_terms: frozenset[str] = frozenset()  # those of query_terms the corpus contains
+
+    @property
+    def corpus_version(self) -> str:
+        return self.snapshot.corpus_version
+
+    @cached_property
+    def known_terms(self) -> frozenset[str]:
+        """Those of `query_terms` that occur somewhere in the corpus."""
+        return frozenset(t for t in self.query_terms if self.snapshot.lexical.knows(t))
 
 
-def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
-    """Reciprocal rank fusion: sum over rankings of 1 / (k + rank), ranks from 1."""
+# ---------------------------------------------------------------- 1. query texts
+def query_texts(query: str, abbreviations: dict[str, str], cfg: RetrievalSettings) -> QueryTexts:
+    expanded = expand_query(query, abbreviations)
+    intent = intent_terms(query) if cfg.intent_terms else ""
+
+    def text(expand: bool) -> str:
+        base = expanded if expand else query
+        return f"{base} {intent}" if intent else base
+
+    return QueryTexts(query, text(True), text(cfg.expand_dense), text(cfg.expand_lexical), bool(intent))
+
+
+# ---------------------------------------------------------------- 2. legs
+def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
+                filters: Filters | None) -> Legs:
+    """Both legs' top `n`, committed chunks only, with every candidate chunk fetched."""
+    vector = index.embedder.embed_query(texts.dense)
+    dense_hits = [h for h in index.store.query(vector, n, filters) if h.chunk.chunk_id in snapshot.committed]
+    found = snapshot.lexical.search(tokenize(texts.lexical), n, filters)
+    lexical = {c: s for c, s in found if c in snapshot.committed}
+    chunks = {h.chunk.chunk_id: h.chunk for h in dense_hits}
+    missing = [c for c in lexical if c not in chunks]
+    chunks.update({c.chunk_id: c for c in index.store.get(missing)})
+    return Legs({h.chunk.chunk_id: h.score for h in dense_hits}, lexical, chunks)
+
+
+# ---------------------------------------------------------------- 3. fusion
+def rrf(rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion: sum over rankings of weight / (k + rank), ranks from 1."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return scores
 
 
-def score_fusion(legs: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
-    """Weighted sum of min-max normalised scores (each leg's best candidate 1, its last 0); an
-    item a leg did not return counts as that leg's minimum."""
+def score_fusion(legs: Sequence[dict[str, float]], weights: Sequence[float], norm: str = "minmax") -> dict[str, float]:
+    """Weighted sum of normalised scores. 'minmax': each leg's best candidate 1, its last 0;
+    'zscore': standard scores. An item a leg did not return counts as that leg's minimum
+    (min-max: 0 added)."""
     out: dict[str, float] = {}
     for leg, weight in zip(legs, weights, strict=True):
         if not leg:
+            continue
+        if norm == "zscore":
+            mean, std = statistics.fmean(leg.values()), statistics.pstdev(leg.values()) or 1.0
+            floor = (min(leg.values()) - mean) / std
+            for item in out.keys() | leg.keys():
+                value = (leg[item] - mean) / std if item in leg else floor
+                out[item] = out.get(item, 0.0) + weight * value
             continue
         lo, hi = min(leg.values()), max(leg.values())
         for item, value in leg.items():
@@ -61,6 +135,25 @@ def score_fusion(legs: list[dict[str, float]], weights: list[float]) -> dict[str
     return out
 
 
+def fuse(legs: Legs, cfg: RetrievalSettings, boosted: set[str]) -> dict[str, float]:
+    """Fused scores of every candidate; `boosted` (criteria-like sections of a necessity
+    question) get `section_boost` under score fusion, or a third ranking under RRF."""
+    if cfg.fusion == "score":
+        w = cfg.dense_weight
+        fused = score_fusion([legs.dense, legs.lexical], [2 * w, 2 - 2 * w], cfg.score_norm)
+        for cid in boosted:
+            fused[cid] = fused.get(cid, 0.0) + cfg.section_boost
+        return fused
+    rankings: list[list[str]] = [list(legs.dense), list(legs.lexical)]
+    weights = [cfg.rrf_dense_weight, 1.0]
+    if boosted:
+        base = rrf(rankings, cfg.rrf_k, weights)
+        rankings.append(sorted((c for c in base if c in boosted), key=lambda c: (-base[c], c)))
+        weights.append(1.0)
+    return rrf(rankings, cfg.rrf_k, weights)
+
+
+# ---------------------------------------------------------------- 4. ranking and diversity
 def diversify(ranked: list[str], scores: dict[str, float], doc_of: dict[str, str], top_k: int,
               decay: float, max_per_doc: int) -> list[str]:
     """Greedy soft diversity: each chunk already taken from a document multiplies the score of
@@ -79,59 +172,29 @@ def diversify(ranked: list[str], scores: dict[str, float], doc_of: dict[str, str
     return chosen
 
 
+def rank(fused: dict[str, float], chunks: dict[str, Chunk], cfg: RetrievalSettings, top_k: int) -> list[str]:
+    """The top k chunk ids: best fused score first, diversified across documents."""
+    ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
+    doc_of = {cid: chunks[cid].doc_id for cid in ranked}
+    return diversify(ranked, fused, doc_of, top_k, cfg.diversity_decay, cfg.max_per_doc)
+
+
 class Retriever:
+    """Runs the four stages over one snapshot of an index."""
+
     def __init__(self, index: Index, settings: RetrievalSettings | None = None) -> None:
         self.index = index
         self.settings = settings or index.settings.retrieval
 
-    def _fuse(self, dense: list, lex: list[tuple[str, float]], chunks: dict[str, Chunk],
-              intent: bool) -> dict[str, float]:
-        """Fused scores of every candidate. For medical-necessity questions, criteria-like
-        sections get a boost (score fusion) or a third ranking (RRF)."""
-        cfg = self.settings
-        criteria = [c for c in chunks if NECESSITY_SECTIONS.search(chunks[c].section or "")]
-        if cfg.fusion == "score":
-            w = cfg.dense_weight
-            fused = score_fusion([{h.chunk.chunk_id: h.score for h in dense}, dict(lex)],
-                                 [2 * w, 2 - 2 * w])
-            if intent:
-                for cid in criteria:
-                    fused[cid] = fused.get(cid, 0.0) + cfg.section_boost
-            return fused
-        rankings = [[h.chunk.chunk_id for h in dense], [c for c, _ in lex]]
-        if intent:
-            base = rrf(rankings, cfg.rrf_k)
-            rankings.append(sorted((c for c in base if c in criteria), key=lambda c: (-base[c], c)))
-        return rrf(rankings, cfg.rrf_k)
-
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
-        top_k = top_k or self.settings.top_k
-        data, lexical = self.index.snapshot()
-        committed = self.index.committed_ids(data)
-        expanded = expand_query(query, lexical.abbreviations)
-        intent = intent_terms(query)
-        search_text = f"{expanded} {intent}" if intent else expanded
-        n = max(self.settings.candidates, top_k * 2)
-
-        vector = self.index.embedder.embed_query(search_text)
-        dense = [h for h in self.index.store.query(vector, n, filters) if h.chunk.chunk_id in committed]
-        terms = tokenize(search_text)
-        lex = [(c, s) for c, s in lexical.search(terms, n, filters) if c in committed]
-
-        chunks = {h.chunk.chunk_id: h.chunk for h in dense}
-        missing = [c for c, _ in lex if c not in chunks]
-        chunks.update({c.chunk_id: c for c in self.index.store.get(missing)})
-        fused = self._fuse(dense, lex, chunks, bool(intent))
-        ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
-        doc_of = {cid: chunks[cid].doc_id for cid in ranked}
-        keep = diversify(ranked, fused, doc_of, top_k, self.settings.diversity_decay,
-                         self.settings.max_per_doc)
-
-        dense_score = {h.chunk.chunk_id: h.score for h in dense}
-        lex_score = dict(lex)
-        hits = [
-            Retrieved(chunks[c], fused[c], dense_score.get(c), lex_score.get(c)) for c in keep
-        ]
-        query_terms = tokenize(query)
-        known = frozenset(t for t in query_terms if lexical.knows(t))
-        return Retrieval(query, search_text, hits, data.corpus_version, query_terms, known)
+        cfg = self.settings
+        top_k = top_k or cfg.top_k
+        snapshot = self.index.snapshot()
+        texts = query_texts(query, snapshot.lexical.abbreviations, cfg)
+        legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters)
+        boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
+                   if texts.intent else set())
+        fused = fuse(legs, cfg, boosted)
+        hits = [Retrieved(legs.chunks[c], fused[c], legs.dense.get(c), legs.lexical.get(c))
+                for c in rank(fused, legs.chunks, cfg, top_k)]
+        return Retrieval(query, texts.expanded, hits, snapshot, tokenize(query))

@@ -97,7 +97,26 @@ class RetrievalSettings(BaseSettings):
         default=0.2, ge=0,
         description="Score fusion: added to criteria-like sections for medical-necessity questions.",
     )
+    score_norm: Literal["minmax", "zscore"] = Field(
+        default="minmax",
+        description="Score fusion: how each leg's scores are normalised before weighting "
+        "('minmax': best 1, last 0; 'zscore': standard scores).",
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+    rrf_dense_weight: float = Field(
+        default=1.0, ge=0, description="Reciprocal rank fusion: the dense ranking's weight (BM25's is 1)."
+    )
+    expand_dense: bool = Field(
+        default=True, description="The dense leg embeds the query with the corpus's abbreviations expanded."
+    )
+    expand_lexical: bool = Field(
+        default=True, description="The BM25 leg searches the query with the corpus's abbreviations expanded."
+    )
+    intent_terms: bool = Field(
+        default=True,
+        description="Medical-necessity questions add the words they imply (criteria, indication, "
+        "required ...) to the search text and boost criteria-like sections.",
+    )
     abstain_min_similarity: float = Field(
         default=0.20,
         description="Abstain when no chunk is this close (cosine) to the question; calibrated "
@@ -110,7 +129,8 @@ class RetrievalSettings(BaseSettings):
     max_per_doc: int = Field(
         default=7, ge=1,
         description="Diversity: most chunks one document may take in the top k (the rest go to "
-        "other documents). Measured on the gold set: 4 of 10 cost 0.10 recall@10 against 7.",
+        "other documents; top_k or more = no cap). Measured on the gold set: 4 of 10 cost 0.10 "
+        "recall@10 against 7.",
     )
     diversity_decay: float = Field(
         default=1.0, gt=0, le=1,

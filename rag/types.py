@@ -7,7 +7,7 @@ provenance; a `DocumentRecord` is what the manifest remembers of a committed doc
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -22,7 +22,7 @@ DocType = Literal[
     "form",
     "other",
 ]
-DOC_TYPES: tuple[str, ...] = DocType.__args__  # type: ignore[attr-defined]
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
 
 Verdict = Literal[
     "medically_necessary",
@@ -30,6 +30,7 @@ Verdict = Literal[
     "insufficient_information",
     "conflicting",
 ]
+VERDICTS: tuple[str, ...] = get_args(Verdict)
 CriterionStatus = Literal["met", "unmet", "unknown"]
 AnswerMode = Literal["extractive", "llm"]
 
@@ -208,3 +209,30 @@ class Answer(BaseModel):
     dropped_citations: list[str] = Field(
         default_factory=list, description="Why each citation the verifier removed failed."
     )
+
+
+# ---------------------------------------------------------------- streaming an answer
+
+
+class ContextsEvent(BaseModel):
+    """First event of a streamed answer: the retrieved passages, in rank order."""
+
+    event: Literal["contexts"] = "contexts"
+    contexts: list[Context]
+
+
+class TokenEvent(BaseModel):
+    """llm mode: a piece of the answer text as the model writes it (unverified)."""
+
+    event: Literal["token"] = "token"
+    text: str
+
+
+class AnswerEvent(BaseModel):
+    """Last event: the verified answer, the same one `ask` returns."""
+
+    event: Literal["answer"] = "answer"
+    answer: Answer
+
+
+StreamEvent = ContextsEvent | TokenEvent | AnswerEvent

@@ -1,7 +1,8 @@
 """python -m evals.benchmarks --benchmark pubmedqa --data ../shared/benchmarks/pubmedqa
 
-Until `guideqa eval --benchmark` exists this is the command line; it prints the table and
-writes the full report (per-question ranks included) to --out.
+The experiment runner behind `guideqa eval --benchmark`: it also runs retriever variants
+(``--variants all``, see :mod:`evals.benchmarks.variants`), prints the table and writes the full
+report (per-question ranks included) to --out.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="ask only the first N questions")
     parser.add_argument("--variants", default="", help="comma-separated experimental "
                         f"retrievers, or 'all': {', '.join(VARIANTS)}; or knobs inline, "
-                        "e.g. 'fusion=score;w_dense=0.8;w_lexical=1.2'")
+                        "e.g. 'fusion=rrf;rrf_k=10;max_per_doc=4'")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """The four retrievers every benchmark compares, each as a ``(question, k) -> list[Hit]``.
 
-- ``hybrid``: the project's :class:`rag.retrieve.Retriever` (dense + BM25, RRF, expansion, cap);
+- ``hybrid``: the project's :class:`rag.retrieve.Retriever` (dense + BM25 fused as the settings
+  say, abbreviation expansion, diversity);
 - ``bm25``: the project's :class:`rag.lexical.LexicalIndex` alone, over the same chunks;
 - ``dense``: the project's chunk store (Chroma) alone, same chunks, same embedder;
 - ``langchain``: the naive LangChain recipe: ``RecursiveCharacterTextSplitter(1000, 200)`` over
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +35,8 @@ def _hit(chunk: Chunk, score: float) -> Hit:
     return Hit(chunk.chunk_id, chunk.doc_id, chunk.text, chunk.ordinal, score, chunk)
 
 
-def hybrid_search(index: Index, settings: RetrievalSettings | None = None,
-                  retriever: Retriever | None = None) -> SearchFn:
-    retriever = retriever or Retriever(index, settings)
+def hybrid_search(index: Index, settings: RetrievalSettings | None = None) -> SearchFn:
+    retriever = Retriever(index, settings)
 
     def search(question: str, k: int) -> list[Hit]:
         return [_hit(h.chunk, h.score) for h in retriever.retrieve(question, k).hits]
@@ -47,8 +46,7 @@ def hybrid_search(index: Index, settings: RetrievalSettings | None = None,
 
 def bm25_search(index: Index) -> SearchFn:
     def search(question: str, k: int) -> list[Hit]:
-        _, lexical = index.snapshot()
-        found = lexical.search(question, k)
+        found = index.snapshot().lexical.search(question, k)
         chunks = {c.chunk_id: c for c in index.store.get([cid for cid, _ in found])}
         return [_hit(chunks[cid], s) for cid, s in found if cid in chunks]
 
@@ -143,5 +141,3 @@ def standard_retrievers(index: Index, naive: NaiveLangChain,
     out.update(extra or {})
     return out
 
-
-Factory = Callable[[Index], SearchFn]

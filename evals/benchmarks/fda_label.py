@@ -96,25 +96,21 @@ class FactScorer:
     def __init__(self, index: Index) -> None:
         self.index = index
         self.answerer = Answerer(index)
-        data, _ = index.snapshot()
-        ids = sorted(data.committed_ids())
-        chunks = index.store.get(ids)
+        chunks = index.store.get(sorted(index.snapshot().committed))
         vectors = index.embedder.embed_documents([c.embedding_text() for c in chunks])
         self.vector = {c.chunk_id: v for c, v in zip(chunks, vectors, strict=True)}
 
     def retrieval(self, question: str, hits: list[Hit], expand: bool) -> Retrieval:
         """What the answerer needs from a baseline's hits; dense cosine filled in for all."""
-        data, lexical = self.index.snapshot()
+        snapshot = self.index.snapshot()
         qvec = self.index.embedder.embed_query(question)
         retrieved = []
         for hit in hits:
             vec = self.vector.get(hit.chunk_id)
             dense = float(np.dot(vec, qvec)) if vec is not None else hit.score
             retrieved.append(Retrieved(hit.chunk, hit.score, dense, None))
-        expanded = expand_query(question, lexical.abbreviations) if expand else question
-        terms = tokenize(question)
-        known = frozenset(t for t in terms if lexical.knows(t))
-        return Retrieval(question, expanded, retrieved, data.corpus_version, terms, known)
+        expanded = expand_query(question, snapshot.lexical.abbreviations) if expand else question
+        return Retrieval(question, expanded, retrieved, snapshot, tokenize(question))
 
     def score(self, name: str, qs: list[Query], hit_lists: list[list[Hit]]) -> dict[str, float]:
         f1s, recalls = [], []
@@ -155,8 +151,7 @@ def evaluate(index: Index, naive: NaiveLangChain, qs: list[Query],
 
 
 def _all_hits(index: Index) -> list[Hit]:
-    data, _ = index.snapshot()
-    chunks = index.store.get(sorted(data.committed_ids()))
+    chunks = index.store.get(sorted(index.snapshot().committed))
     return [Hit(c.chunk_id, c.doc_id, c.text, c.ordinal, 0.0, c) for c in chunks]
 
 

@@ -14,8 +14,8 @@ from types import ModuleType
 from typing import Any
 
 from evals.benchmarks import fda_label, gold_retrieval, pubmedqa
-from evals.benchmarks.baselines import NaiveLangChain, standard_retrievers
-from evals.benchmarks.common import SearchFn
+from evals.benchmarks.baselines import NaiveLangChain, hybrid_search, standard_retrievers
+from evals.benchmarks.variants import Overrides
 from rag.errors import ConfigurationError
 from rag.index import Index
 from rag.settings import Settings, get_settings
@@ -28,7 +28,6 @@ BENCHMARKS: dict[str, ModuleType] = {
 }
 BASELINES = ("bm25", "dense", "langchain")
 COMPARED = ("recall@1", "recall@5", "recall@10", "mrr@10", "fact_f1")
-VariantFactory = Callable[[Index], SearchFn]
 
 
 class UnknownBenchmarkError(ConfigurationError):
@@ -56,13 +55,14 @@ def run_benchmark(
     settings: Settings | None = None,
     store_factory: Callable[[], ChunkStore] | None = None,
     limit: int | None = None,
-    variants: dict[str, VariantFactory] | None = None,
+    variants: dict[str, Overrides] | None = None,
 ) -> dict[str, Any]:
     """Run one benchmark; return (and write to `out`, a file or folder) its report.
 
     The documents go into `work_dir` (default: a folder per benchmark and embedder under the
     system temp dir), ingested incrementally, so a second run re-embeds nothing.
-    `variants` adds experimental retrievers (see :mod:`evals.benchmarks.variants`).
+    `variants` adds experimental retrievers: the hybrid retriever with some retrieval settings
+    overridden (see :mod:`evals.benchmarks.variants`).
     """
     from ingest.sync import sync
     from rag.embeddings import make_embedder
@@ -97,9 +97,10 @@ def run_benchmark(
                                batch_size=settings.embedder.batch_size)
         naive_s = time.perf_counter() - started
         queries = module.queries(data, limit)
-        extra = {v: factory(index) for v, factory in (variants or {}).items()}
+        extra = {name: hybrid_search(index, settings.retrieval.model_copy(update=changes))
+                 for name, changes in (variants or {}).items()}
         result = module.evaluate(index, naive, queries, standard_retrievers(index, naive, extra))
-        n_chunks = len(index.committed_ids(index.snapshot()[0]))
+        n_chunks = len(index.snapshot().committed)
     finally:
         index.close()
 

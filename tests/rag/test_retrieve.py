@@ -1,0 +1,132 @@
+"""The retrieval pipeline stage by stage: query texts, fusion (score and RRF), ranking and
+diversity, filters, and one snapshot per question."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.sync import remove_documents
+from rag.answer import Answerer
+from rag.questions import NECESSITY_TERMS
+from rag.retrieve import Legs, Retriever, diversify, fuse, query_texts, rank, rrf, score_fusion
+from rag.settings import RetrievalSettings
+from rag.types import Chunk, Filters
+
+pytestmark = pytest.mark.unit
+
+ABBREVIATIONS = {"MDS": "myelodysplastic syndromes"}
+NECESSITY = "Is luspatercept medically necessary for MDS?"
+
+
+def chunk(cid: str, doc: str, section: str | None = None) -> Chunk:
+    return Chunk(chunk_id=cid, doc_id=doc, text=f"text of {cid}", title=doc, char_start=0,
+                 char_end=10, ordinal=0, section=section)
+
+
+# ---------------------------------------------------------------- 1. query texts
+def test_query_texts_expand_abbreviations_and_add_intent_only_for_necessity_questions():
+    cfg = RetrievalSettings()
+    plain = query_texts("What is the dose in MDS?", ABBREVIATIONS, cfg)
+    assert plain.expanded == "What is the dose in MDS? (myelodysplastic syndromes)"
+    assert plain.dense == plain.lexical == plain.expanded and not plain.intent
+
+    necessity = query_texts(NECESSITY, ABBREVIATIONS, cfg)
+    assert necessity.intent and necessity.expanded.endswith(NECESSITY_TERMS)
+
+
+def test_each_leg_can_search_its_own_text():
+    cfg = RetrievalSettings(expand_dense=False, intent_terms=False)
+    texts = query_texts(NECESSITY, ABBREVIATIONS, cfg)
+    assert texts.dense == NECESSITY
+    assert texts.lexical == texts.expanded == f"{NECESSITY} (myelodysplastic syndromes)"
+    assert not texts.intent
+
+
+# ---------------------------------------------------------------- 3. fusion
+def test_min_max_score_fusion_weights_normalised_legs_and_missing_items_count_as_the_minimum():
+    dense = {"a": 0.9, "b": 0.5, "c": 0.1}
+    lexical = {"b": 12.0, "d": 2.0}
+    fused = score_fusion([dense, lexical], [0.8, 1.2])
+    assert fused == pytest.approx({"a": 0.8, "b": 0.4 + 1.2, "c": 0.0, "d": 0.0})
+
+
+def test_a_leg_whose_candidates_tie_gives_them_all_full_weight():
+    assert score_fusion([{"a": 3.0, "b": 3.0}, {}], [1.0, 1.0]) == {"a": 1.0, "b": 1.0}
+
+
+def test_z_score_fusion_uses_standard_scores_and_the_leg_floor_for_missing_items():
+    fused = score_fusion([{"a": 3.0, "b": 1.0}, {"b": 5.0, "c": 1.0}], [1.0, 1.0], norm="zscore")
+    # each leg: mean of two values, population std 1 (leg 1) and 2 (leg 2): scores +1 and -1;
+    # "c" missed leg 1 (floor -1), "a" missed leg 2 (floor -1)
+    assert fused == pytest.approx({"a": 1.0 - 1.0, "b": -1.0 + 1.0, "c": -1.0})
+
+
+def test_rrf_sums_weighted_reciprocal_ranks():
+    assert rrf([["a", "b"], ["b"]], k=60) == pytest.approx({"a": 1 / 61, "b": 1 / 62 + 1 / 61})
+    weighted = rrf([["a", "b"], ["b"]], k=60, weights=[0.5, 1.0])
+    assert weighted == pytest.approx({"a": 0.5 / 61, "b": 0.5 / 62 + 1 / 61})
+
+
+def test_criteria_sections_are_boosted_in_score_fusion_and_get_a_third_ranking_in_rrf():
+    legs = Legs(dense={"a": 0.9, "b": 0.8}, lexical={"a": 5.0, "b": 4.0},
+                chunks={"a": chunk("a", "A"), "b": chunk("b", "B", "Coverage Criteria")})
+    score = fuse(legs, RetrievalSettings(section_boost=0.2), boosted={"b"})
+    plain = fuse(legs, RetrievalSettings(), boosted=set())
+    assert score["b"] == pytest.approx(plain["b"] + 0.2) and score["a"] == plain["a"]
+
+    cfg = RetrievalSettings(fusion="rrf")
+    with_boost = fuse(legs, cfg, boosted={"b"})
+    without = fuse(legs, cfg, boosted=set())
+    assert with_boost["b"] == pytest.approx(without["b"] + 1 / 61)  # first of the criteria ranking
+    assert with_boost["a"] == without["a"]
+
+
+# ---------------------------------------------------------------- 4. ranking and diversity
+def test_soft_diversity_prefers_other_documents_unless_clearly_weaker():
+    ranked = ["a1", "a2", "a3", "b1", "c1"]
+    doc_of = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "c1": "C"}
+    close = {"a1": 1.0, "a2": 0.99, "a3": 0.98, "b1": 0.95, "c1": 0.5}
+    assert diversify(ranked, close, doc_of, 3, 0.9, 8) == ["a1", "b1", "a2"]  # B is competitive
+    assert diversify(ranked, close, doc_of, 5, 0.9, 2) == ["a1", "b1", "a2", "c1", "a3"]  # hard cap
+    assert diversify(ranked, close, doc_of, 4, 1.0, 8) == ["a1", "a2", "a3", "b1"]  # decay 1: rank order
+
+
+def test_rank_caps_one_document_and_without_a_cap_keeps_score_order():
+    chunks = {c: chunk(c, c[0].upper()) for c in ("a1", "a2", "a3", "b1")}
+    fused = {"a1": 0.9, "a2": 0.8, "a3": 0.7, "b1": 0.1}
+    assert rank(fused, chunks, RetrievalSettings(max_per_doc=2), 3) == ["a1", "a2", "b1"]
+    assert rank(fused, chunks, RetrievalSettings(max_per_doc=100), 3) == ["a1", "a2", "a3"]
+    fused["b1"] = 0.9  # ties break by chunk id
+    assert rank(fused, chunks, RetrievalSettings(max_per_doc=100), 2) == ["a1", "b1"]
+
+
+# ---------------------------------------------------------------- the whole retriever
+def test_filters_restrict_both_legs(fake_index):
+    doc = "luspatercept-drug-information"
+    hits = Retriever(fake_index).retrieve("luspatercept dose", filters=Filters(doc_ids=[doc])).hits
+    assert hits and {h.chunk.doc_id for h in hits} == {doc}
+    typed = Retriever(fake_index).retrieve("luspatercept", filters=Filters(doc_types=["abstract"])).hits
+    assert typed and {h.chunk.doc_type for h in typed} == {"abstract"}
+
+
+def test_settings_reach_every_stage(fake_index):
+    question = "What is the recommended starting dose of luspatercept for MDS?"
+    default = Retriever(fake_index).retrieve(question, top_k=10)
+    rrf_run = Retriever(fake_index, RetrievalSettings(fusion="rrf", max_per_doc=1)).retrieve(question, top_k=10)
+    assert [h.score for h in default.hits] != [h.score for h in rrf_run.hits]
+    docs = [h.chunk.doc_id for h in rrf_run.hits]
+    assert len(docs[:5]) == len(set(docs[:5]))  # one chunk per document while others remain
+
+
+def test_an_answer_uses_the_snapshot_its_retrieval_saw(fake_index):
+    answerer = Answerer(fake_index)
+    retrieval = answerer.retrieve("What is the starting dose of luspatercept?")
+    before = retrieval.snapshot
+    remove_documents(fake_index, ["luspatercept-livertox-hepatotoxicity"])
+    after = fake_index.snapshot()
+    assert after.corpus_version != before.corpus_version and after.lexical is not before.lexical
+
+    answer = answerer.answer(retrieval, mode="extractive")
+    assert answer.corpus_version == before.corpus_version
+    assert retrieval.snapshot is before  # word weights and known terms come from it, not from `after`
+    assert retrieval.known_terms == frozenset(t for t in retrieval.query_terms if before.lexical.knows(t))
