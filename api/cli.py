@@ -7,7 +7,8 @@ import os
 
 import typer
 
-from api import cli_ask, cli_eval, cli_ingest, cli_serve
+from api import cli_ask, cli_ingest, cli_serve
+from evals.cli import eval_cmd
 
 app = typer.Typer(
     help="GuideQA: answers medical-necessity questions from guideline documents, with citations.",
@@ -18,7 +19,7 @@ app.command("ingest")(cli_ingest.ingest)
 app.add_typer(cli_ingest.docs_app, name="docs")
 app.command("ask")(cli_ask.ask)
 app.command("serve")(cli_serve.serve)
-app.command("eval")(cli_eval.eval_cmd)
+app.command("eval")(eval_cmd)
 
 
 @app.callback()

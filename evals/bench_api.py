@@ -21,7 +21,9 @@ from pathlib import Path
 
 import httpx
 
-GOLD = Path(__file__).resolve().parent / "gold" / "corpus.jsonl"
+from evals.gold import DEFAULT_GOLD
+from evals.metrics import percentile
+
 FALLBACK = [
     "What is the starting dose of luspatercept?",
     "Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and platelets 57,000 "
@@ -34,7 +36,7 @@ FALLBACK = [
 
 def load_questions(path: Path | None) -> list[str]:
     """Questions from a JSONL file ({"question": ...}, answerable ones) or plain lines."""
-    path = path or (GOLD if GOLD.exists() else None)
+    path = path or (DEFAULT_GOLD if DEFAULT_GOLD.exists() else None)
     if path is None:
         return FALLBACK
     out = []
@@ -51,12 +53,10 @@ def load_questions(path: Path | None) -> list[str]:
     return out or FALLBACK
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
-    return ordered[rank]
+def _ms(values: list[float], pct: float) -> float | None:
+    """A latency percentile in ms, rounded for the report; None when no request succeeded."""
+    value = percentile(values, pct)
+    return None if value is None else round(value, 1)
 
 
 def run(url: str, questions: list[str], clients: int, seconds: float, mode: str | None,
@@ -103,9 +103,9 @@ def run(url: str, questions: list[str], clients: int, seconds: float, mode: str 
         "corpus_version": corpus.get("corpus_version"), "embedder": corpus.get("embedder"),
         "requests": len(latencies), "errors": sum(errors.values()), "error_kinds": errors,
         "rps": round(len(latencies) / wall, 1),
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "p99_ms": round(percentile(latencies, 99), 1),
+        "p50_ms": _ms(latencies, 50),
+        "p95_ms": _ms(latencies, 95),
+        "p99_ms": _ms(latencies, 99),
         "mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
         "cpus": os.cpu_count(),
     }
@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     result["questions"] = len(questions)
-    result["meets_target"] = result["errors"] == 0 and result["p95_ms"] <= args.p95_target_ms
+    p95 = result["p95_ms"]
+    result["meets_target"] = result["errors"] == 0 and p95 is not None and p95 <= args.p95_target_ms
     rows = [("requests", result["requests"]), ("errors", result["errors"]),
             ("requests/s", result["rps"]), ("p50 ms", result["p50_ms"]),
             ("p95 ms", result["p95_ms"]), ("p99 ms", result["p99_ms"]),

@@ -13,13 +13,23 @@ Tolerances apply in every mode, but only between runs of the same mode.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
+from evals.report_model import (
+    Comparison,
+    Delta,
+    EvalReport,
+    GateResult,
+    GateSection,
+    Rule,
+    Violation,
+    WorseItem,
+)
+from evals.scoring import ItemResult
 from rag.errors import ConfigurationError
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
@@ -27,68 +37,15 @@ _LOWER_IS_BETTER = ("false_abstention", "dropped_share", "latency.", "errors")
 _EPS = 1e-9
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    min: float | None = Field(default=None, description="Fail when the metric is below this.")
-    max: float | None = Field(default=None, description="Fail when the metric is above this.")
-    tolerance: float | None = Field(default=None, ge=0, description="Largest allowed worsening.")
-    modes: list[str] | None = Field(
-        default=None, description="Answer modes the min/max applies in (default: all)."
-    )
-
-
-class Violation(BaseModel):
-    metric: str
-    kind: str = Field(description="'threshold' or 'regression'.")
-    value: float
-    limit: float
-    message: str
-
-
-class Delta(BaseModel):
-    metric: str
-    baseline: float | None
-    current: float | None
-    delta: float | None
-    tolerance: float | None
-    regressed: bool
-
-
-class WorseItem(BaseModel):
-    id: str
-    question: str
-    changes: list[str]
-
-
-class Comparison(BaseModel):
-    baseline: str
-    baseline_corpus_version: str
-    deltas: list[Delta]
-    worse_items: list[WorseItem]
-    note: str | None = Field(default=None, description="Why tolerances were not applied, if so.")
-
-
-class GateResult(BaseModel):
-    thresholds_file: str
-    violations: list[Violation] = Field(default_factory=list)
-    comparison: Comparison | None = None
-
-    @property
-    def passed(self) -> bool:
-        return not self.violations
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.passed else 1
-
-
-def gate_section(gate: GateResult, rules: Mapping[str, Rule]) -> dict:
+def gate_section(gate: GateResult, rules: Mapping[str, Rule]) -> GateSection:
     """What report.json records of the gate: its outcome and the rules it applied."""
-    return gate.model_dump(mode="json") | {
-        "passed": gate.passed,
-        "rules": {name: rule.model_dump(exclude_none=True) for name, rule in rules.items()},
-    }
+    return GateSection(
+        thresholds_file=gate.thresholds_file,
+        violations=gate.violations,
+        comparison=gate.comparison,
+        passed=gate.passed,
+        rules=dict(rules),
+    )
 
 
 def lower_is_better(metric: str, rule: Rule | None = None) -> bool:
@@ -169,48 +126,45 @@ def regressions(deltas: Sequence[Delta]) -> list[Violation]:
     ]
 
 
-def worse_items(current: Sequence[Mapping], baseline: Sequence[Mapping]) -> list[WorseItem]:
+def worse_items(current: Sequence[ItemResult], baseline: Sequence[ItemResult]) -> list[WorseItem]:
     """Items (by id, in both runs) that now fail where they passed, or score lower."""
-    before = {item["id"]: item for item in baseline}
+    before = {item.id: item for item in baseline}
     out = []
     for item in current:
-        old = before.get(item["id"])
+        old = before.get(item.id)
         if old is None:
             continue
         changes = _item_changes(old, item)
         if changes:
-            out.append(WorseItem(id=item["id"], question=item["question"], changes=changes))
+            out.append(WorseItem(id=item.id, question=item.question, changes=changes))
     return out
 
 
-_ITEM_SCORES = (
-    ("fact_recall", "fact recall"),
-    ("citation_recall", "citation recall"),
-    ("citation_precision", "citation precision"),
-    ("reciprocal_rank", "reciprocal rank"),
-)
-
-
-def _item_changes(old: Mapping, new: Mapping) -> list[str]:
+def _item_changes(old: ItemResult, new: ItemResult) -> list[str]:
     changes = []
-    if old.get("passed") and not new.get("passed"):
-        changes.append("passed -> failed: " + "; ".join(new.get("failures", [])))
-    was, now = old["scores"]["abstained"], new["scores"]["abstained"]
-    if was != now and now == new["gold_answerable"]:
+    if old.passed and not new.passed:
+        changes.append("passed -> failed: " + "; ".join(new.failures))
+    was, now = old.scores.abstained, new.scores.abstained
+    if was != now and now == new.gold_answerable:
         changes.append("now abstains" if now else "now answers (should abstain)")
-    for key, label in _ITEM_SCORES:
-        a, b = old["scores"].get(key), new["scores"].get(key)
-        if a is not None and b is not None and b < a - _EPS:
-            changes.append(f"{label} {a:.2f} -> {b:.2f}")
+    a, b = old.scores, new.scores
+    for label, before, after in (
+        ("fact recall", a.fact_recall, b.fact_recall),
+        ("citation recall", a.citation_recall, b.citation_recall),
+        ("citation precision", a.citation_precision, b.citation_precision),
+        ("reciprocal rank", a.reciprocal_rank, b.reciprocal_rank),
+    ):
+        if before is not None and after is not None and after < before - _EPS:
+            changes.append(f"{label} {before:.2f} -> {after:.2f}")
     return changes
 
 
-def load_baseline(path: Path) -> dict:
+def load_baseline(path: Path) -> EvalReport:
     """A previous run's report.json (given its run directory or the file itself)."""
     file = path / "report.json" if path.is_dir() else path
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        return EvalReport.model_validate_json(file.read_bytes())
+    except (OSError, ValidationError) as exc:
         raise ConfigurationError(
             f"cannot read the baseline report {file}: {exc}. "
             "Pass --compare the directory of a previous `guideqa eval` run."
@@ -218,30 +172,30 @@ def load_baseline(path: Path) -> dict:
 
 
 def run_gate(
-    report: Mapping,
+    report: EvalReport,
     rules: Mapping[str, Rule],
     thresholds_file: Path,
-    baseline: Mapping | None = None,
+    baseline: EvalReport | None = None,
     baseline_name: str = "",
 ) -> GateResult:
-    """Threshold check, plus comparison with `baseline` (a report dict) when given."""
-    mode = report["mode"]
+    """Threshold check, plus comparison with a `baseline` report when given."""
+    mode = report.mode
     result = GateResult(
         thresholds_file=str(thresholds_file),
-        violations=check_thresholds(report["metrics"], rules, mode),
+        violations=check_thresholds(report.metrics, rules, mode),
     )
     if baseline is not None:
-        same_mode = baseline.get("mode") == mode
-        deltas = metric_deltas(report["metrics"], baseline["metrics"], rules, gated=same_mode)
+        same_mode = baseline.mode == mode
+        deltas = metric_deltas(report.metrics, baseline.metrics, rules, gated=same_mode)
         result.violations += regressions(deltas)
         result.comparison = Comparison(
             baseline=baseline_name,
-            baseline_corpus_version=baseline.get("corpus", {}).get("version", ""),
+            baseline_corpus_version=baseline.corpus.version,
             deltas=deltas,
-            worse_items=worse_items(report["items"], baseline["items"]),
+            worse_items=worse_items(report.items, baseline.items),
             note=None
             if same_mode
-            else f"the baseline ran in {baseline.get('mode')} mode and this "
+            else f"the baseline ran in {baseline.mode} mode and this "
             f"run in {mode}: deltas shown, tolerances not applied",
         )
     return result

@@ -3,11 +3,13 @@ JS, no external assets). All text from the corpus, the gold file or the answers 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from evals.report import DOC_COLUMNS, HEADLINE, fmt, fmt_delta, limit_text
+from evals.report_model import EvalReport
+from evals.scoring import CitationView, ItemResult
 
 GOOD, BAD, NEUTRAL = "#2e7d32", "#c62828", "#546e7a"
 SERIES = (
@@ -102,23 +104,23 @@ def bar_chart(
     return "".join(parts)
 
 
-def _metric_bars(report: Mapping) -> list[Bar]:
-    rules, metrics = report["gate"].get("rules", {}), report["metrics"]
-    failing = {v["metric"] for v in report["gate"].get("violations", [])}
+def _metric_bars(report: EvalReport) -> list[Bar]:
+    gate, metrics = report.gate_or_empty(), report.metrics
+    failing = gate.failing()
     bars = []
     for name in HEADLINE:
         if name.startswith("latency.") or name in ("errors",):
             continue
-        rule = rules.get(name) or {}
-        marker = rule.get("min", rule.get("max"))
+        rule = gate.rules.get(name)
+        marker = None if rule is None else rule.min if rule.min is not None else rule.max
         color = BAD if name in failing else GOOD if marker is not None else NEUTRAL
         bars.append(Bar(name, metrics.get(name), marker, color, fmt(metrics.get(name))))
     return bars
 
 
-def _latency_bars(report: Mapping) -> tuple[list[Bar], float]:
+def _latency_bars(report: EvalReport) -> tuple[list[Bar], float]:
     names = [n for n in HEADLINE if n.startswith("latency.")]
-    values = [report["metrics"].get(n) for n in names]
+    values = [report.metrics.get(n) for n in names]
     top = max([v for v in values if v is not None] or [1.0])
     return [
         Bar(n.removeprefix("latency."), v, None, "#1565c0", fmt(v, n))
@@ -126,10 +128,10 @@ def _latency_bars(report: Mapping) -> tuple[list[Bar], float]:
     ], top
 
 
-def _doc_bars(report: Mapping) -> list[Bar]:
+def _doc_bars(report: EvalReport) -> list[Bar]:
     """A title row per document, then one bar per series it has a value for."""
     bars = []
-    for doc, values in report["per_document"].items():
+    for doc, values in report.per_document.items():
         bars.append(Bar(f"{doc} ({fmt(values.get('items'), 'items')} items)", None, heading=True))
         bars += [
             Bar(label, values[key], None, color, fmt(values[key]))
@@ -139,7 +141,7 @@ def _doc_bars(report: Mapping) -> list[Bar]:
     return bars
 
 
-def _charts(report: Mapping) -> str:
+def _charts(report: EvalReport) -> str:
     latency, top = _latency_bars(report)
     legend = " ".join(
         f'<span style="color:{c}">\u25a0</span> {escape(label)}' for _, label, c in SERIES
@@ -166,132 +168,129 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int
     return "".join(out) + "</table>"
 
 
-def _metrics_table(report: Mapping) -> str:
-    gate = report["gate"]
-    deltas = {d["metric"]: d for d in ((gate.get("comparison") or {}).get("deltas") or [])}
-    failing = {v["metric"] for v in gate.get("violations", [])}
+def _metrics_table(report: EvalReport) -> str:
+    gate = report.gate_or_empty()
+    deltas, failing = gate.deltas(), gate.failing()
     rows = []
     for name in HEADLINE:
-        value, d = fmt(report["metrics"].get(name), name), deltas.get(name, {})
+        value, d = fmt(report.metrics.get(name), name), deltas.get(name)
         shown = f'<span class="bad">{value}</span>' if name in failing else value
-        delta = fmt_delta(d.get("delta"), name)
+        delta = fmt_delta(d.delta if d else None, name)
         rows.append(
             [
                 escape(name),
                 shown,
-                escape(limit_text(gate.get("rules", {}).get(name))),
-                escape(fmt(d.get("baseline"), name) if d else ""),
-                f'<span class="bad">{delta}</span>' if d.get("regressed") else delta,
+                escape(limit_text(gate.rules.get(name))),
+                escape(fmt(d.baseline, name) if d else ""),
+                f'<span class="bad">{delta}</span>' if d and d.regressed else delta,
             ]
         )
     return _table(["metric", "value", "threshold", "baseline", "delta"], rows)
 
 
-def _doc_table(report: Mapping) -> str:
+def _doc_table(report: EvalReport) -> str:
     rows = [
         [escape(doc)] + [fmt(v.get(k), k) for k, _ in DOC_COLUMNS]
-        for doc, v in report["per_document"].items()
+        for doc, v in report.per_document.items()
     ]
     return _table(["document"] + [c for _, c in DOC_COLUMNS], rows)
 
 
-def _compare(report: Mapping) -> str:
-    comparison = report["gate"].get("comparison")
-    if not comparison:
+def _compare(report: EvalReport) -> str:
+    comparison = report.gate_or_empty().comparison
+    if comparison is None:
         return ""
-    worse = comparison["worse_items"]
+    worse = comparison.worse_items
     items = "".join(
-        f"<li><b>{escape(w['id'])}</b>: {escape('; '.join(w['changes']))}</li>" for w in worse
+        f"<li><b>{escape(w.id)}</b>: {escape('; '.join(w.changes))}</li>" for w in worse
     )
-    note = (
-        f"<p class=meta>Note: {escape(comparison['note'])}.</p>" if comparison.get("note") else ""
-    )
+    note = f"<p class=meta>Note: {escape(comparison.note)}.</p>" if comparison.note else ""
     return (
-        f"<h2>Compared with {escape(comparison['baseline'])}</h2><p class=meta>baseline corpus "
-        f"<code>{escape(comparison['baseline_corpus_version'])}</code>; "
+        f"<h2>Compared with {escape(comparison.baseline)}</h2><p class=meta>baseline corpus "
+        f"<code>{escape(comparison.baseline_corpus_version)}</code>; "
         f"{len(worse)} item(s) got worse</p>{note}<ul>{items}</ul>"
     )
 
 
-def _citation(c: Mapping) -> str:
-    page = f", p. {c['page']}" if c["page"] else ""
-    mark = " \u2714 gold evidence" if c["supports_gold"] else ""
-    css = "ok" if c["supports_gold"] else ""
+def _citation(c: CitationView) -> str:
+    page = f", p. {c.page}" if c.page else ""
+    mark = " \u2714 gold evidence" if c.supports_gold else ""
+    css = "ok" if c.supports_gold else ""
     return (
-        f'<li class="{css}">[{c["id"]}] <b>{escape(c["doc_id"])}</b>{escape(page)}: '
-        f"\u201c{escape(c['quote'])}\u201d{mark}</li>"
+        f'<li class="{css}">[{c.id}] <b>{escape(c.doc_id)}</b>{escape(page)}: '
+        f"\u201c{escape(c.quote)}\u201d{mark}</li>"
     )
 
 
-def _cites_block(item: Mapping, cites: str) -> str:
-    if not item["citations"]:
+def _cites_block(item: ItemResult, cites: str) -> str:
+    if not item.citations:
         return ""
-    gold = sum(1 for c in item["citations"] if c["supports_gold"])
+    gold = sum(1 for c in item.citations if c.supports_gold)
     return (
-        f"<details><summary>{len(item['citations'])} citation(s), {gold} holding gold evidence"
+        f"<details><summary>{len(item.citations)} citation(s), {gold} holding gold evidence"
         f'</summary><ol class="cites">{cites}</ol></details>'
     )
 
 
-def _item_row(item: Mapping) -> str:
-    cites = "".join(_citation(c) for c in item["citations"])
-    fails = "".join(f"<li>{escape(f)}</li>" for f in item["failures"])
+def _item_row(item: ItemResult) -> str:
+    cites = "".join(_citation(c) for c in item.citations)
+    fails = "".join(f"<li>{escape(f)}</li>" for f in item.failures)
     status = (
         '<span class="badge pass">pass</span>'
-        if item["passed"]
+        if item.passed
         else '<span class="badge fail">fail</span>'
     )
-    gold = "answerable" if item["gold_answerable"] else "unanswerable"
-    s = item["scores"]
+    gold = "answerable" if item.gold_answerable else "unanswerable"
+    s = item.scores
     nums = (
-        f"facts {fmt(s['fact_recall'])} \u00b7 RR {fmt(s['reciprocal_rank'])} \u00b7 "
-        f"cit. P {fmt(s['citation_precision'])} R {fmt(s['citation_recall'])}"
+        f"facts {fmt(s.fact_recall)} \u00b7 RR {fmt(s.reciprocal_rank)} \u00b7 "
+        f"cit. P {fmt(s.citation_precision)} R {fmt(s.citation_recall)}"
     )
-    row = "passed" if item["passed"] else "failed"
-    answer = escape(item["answer"] or item.get("error") or "")
+    row = "passed" if item.passed else "failed"
+    answer = escape(item.answer or item.error or "")
     return (
-        f'<tr class="item {row}"><td class="id">{escape(item["id"])}<br>{status}<br>'
-        f'<span class="small">{gold}</span></td><td class="q">{escape(item["question"])}</td>'
+        f'<tr class="item {row}"><td class="id">{escape(item.id)}<br>{status}<br>'
+        f'<span class="small">{gold}</span></td><td class="q">{escape(item.question)}</td>'
         f'<td><div class="answer">{answer}</div>{_cites_block(item, cites)}</td>'
         f'<td class="why"><ul class="failures">{fails}</ul>'
         f'<div class="small">{escape(nums)}</div></td></tr>'
     )
 
 
-def _header(report: Mapping) -> str:
-    gate, models = report["gate"], report["models"]
+def _header(report: EvalReport) -> str:
+    gate, models, gold = report.gate_or_empty(), report.models, report.gold
     badge = (
         '<span class="badge pass">gate passed</span>'
-        if gate.get("passed", True)
+        if gate.passed
         else '<span class="badge fail">gate failed</span>'
     )
-    violations = "".join(f"<li>{escape(v['message'])}</li>" for v in gate.get("violations", []))
-    gold, dot = report["gold"], " \u00b7 "
-    run = [f"{escape(report['created_at'])}", f"mode <b>{escape(report['mode'])}</b>",
-           f"corpus version <code>{escape(report['corpus']['version'])}</code>",
-           f"{gold['items']} gold items from <code>{escape(gold['file'])}</code> "
-           f"({len(gold['stale_quotes'])} stale quotes)"]
-    setup = [f"embedder <code>{escape(models['embedder'])}</code>",
-             f"LLM <code>{escape(models['llm'] or '-')}</code>",
-             f"prompt <code>{escape(report['prompt_version'] or '-')}</code>",
-             f"top_k {report['settings']['retrieval']['top_k']}", f"{report['seconds']} s"]
+    violations = "".join(f"<li>{escape(v.message)}</li>" for v in gate.violations)
+    dot = " \u00b7 "
+    run = [f"{escape(report.created_at)}", f"mode <b>{escape(report.mode)}</b>",
+           f"corpus version <code>{escape(report.corpus.version)}</code>",
+           f"{gold.items} gold items from <code>{escape(gold.file)}</code> "
+           f"({len(gold.stale_quotes)} stale quotes)"]
+    setup = [f"embedder <code>{escape(models.embedder)}</code>",
+             f"LLM <code>{escape(models.llm or '-')}</code>",
+             f"prompt <code>{escape(report.prompt_version or '-')}</code>",
+             f"top_k {report.settings['retrieval']['top_k']}", f"{report.seconds} s"]
     return (f"<h1>GuideQA eval {badge}</h1><p class=meta>{dot.join(run)}</p>"
             f'<p class=meta>{dot.join(setup)}</p><ul class="failures">{violations}</ul>')
 
 
-def _judge(report: Mapping) -> str:
-    judge = report.get("judge")
-    if not judge:
+def _judge(report: EvalReport) -> str:
+    judge = report.judge
+    if judge is None:
         return ""
-    return (f"<p>LLM-judged faithfulness (not gated): {fmt(judge['mean'])} \u00b1 "
-            f"{fmt(judge['stdev'])} over {len(judge['runs'])} runs, judge "
-            f"<code>{escape(judge['model'])}</code></p>")
+    return (f"<p>LLM-judged faithfulness (not gated): {fmt(judge.mean)} \u00b1 "
+            f"{fmt(judge.stdev)} over {len(judge.runs)} runs, judge "
+            f"<code>{escape(judge.model)}</code></p>")
 
 
-def render_html(report: Mapping) -> str:
-    failed = sum(1 for i in report["items"] if not i["passed"])
-    rows = "".join(_item_row(i) for i in report["items"])
-    title = escape(f"GuideQA eval {report['created_at']}")
+def render_html(report: EvalReport) -> str:
+    failed = sum(1 for i in report.items if not i.passed)
+    rows = "".join(_item_row(i) for i in report.items)
+    title = escape(f"GuideQA eval {report.created_at}")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>
 <style>{CSS}</style></head><body>
@@ -300,7 +299,7 @@ def render_html(report: Mapping) -> str:
 <h2>Metrics</h2>{_metrics_table(report)}{_judge(report)}
 <h2>Per document</h2>{_doc_table(report)}
 {_compare(report)}
-<h2>Items ({failed} of {len(report['items'])} failing)</h2>
+<h2>Items ({failed} of {len(report.items)} failing)</h2>
 <label><input type="checkbox" id="only-failed"> show failing items only</label>
 <table><tr><th>item</th><th>question</th><th>answer and citations</th><th>what failed</th></tr>
 {rows}</table>

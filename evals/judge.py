@@ -60,7 +60,7 @@ def judge_once(chat: BaseChatModel, answer: Answer) -> float | None:
     try:
         result = chat.invoke(judge_messages(answer))
         return parse_score(str(result.content))
-    except Exception as exc:  # noqa: BLE001 - providers raise many types; a failed call is counted
+    except Exception as exc:  # providers raise many types; a failed call is counted, not raised
         log.warning("judge failed on %r: %s", answer.question[:60], exc)
         return None
 

@@ -79,7 +79,8 @@ def first_rank(quote: str, ranked: Sequence[str]) -> int | None:
 
 
 def recall_at_k(ranks: Sequence[int | None], k: int) -> float | None:
-    """Share of gold quotes first covered at rank <= k (ranks from `first_rank`)."""
+    """Share of ranks at most k: gold quotes first covered there (ranks from `first_rank`), or
+    benchmark queries whose first relevant hit is there. None (n/a) when there are no ranks."""
     if not ranks:
         return None
     return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
@@ -113,7 +114,7 @@ def ratio(numerator: int, denominator: int) -> float | None:
 
 
 def percentile(values: Sequence[float], pct: float) -> float | None:
-    """Linear-interpolated percentile (numpy's default), pct in 0..100."""
+    """Linear-interpolated percentile (numpy's default), pct in 0..100; None for no values."""
     if not values:
         return None
     ordered = sorted(values)

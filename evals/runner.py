@@ -17,6 +17,14 @@ from langchain_core.language_models import BaseChatModel
 
 from evals.gold import GoldItem, StaleQuote, check_gold, corpus_texts
 from evals.judge import JudgeSummary
+from evals.report_model import (
+    REPORT_SCHEMA,
+    CorpusInfo,
+    EvalReport,
+    GoldInfo,
+    IngestSummary,
+    ModelsInfo,
+)
 from evals.scoring import ItemResult, aggregate, per_document, score_item, verdict_confusion
 from ingest.progress import SyncProgress
 from ingest.sync import sync
@@ -30,7 +38,6 @@ from rag.types import Answer, AnswerMode, IngestReport
 
 log = logging.getLogger(__name__)
 
-REPORT_SCHEMA = 1
 SECRET_FIELDS = {"llm": {"api_key"}, "api": {"api_keys"}}
 
 
@@ -52,36 +59,40 @@ class Run:
     seconds: float = 0.0
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
-    def report(self) -> dict:
-        return {
-            "schema": REPORT_SCHEMA,
-            "created_at": self.started,
-            "seconds": round(self.seconds, 2),
-            "mode": self.mode,
-            "gold": {
-                "file": str(self.gold_file),
-                "items": len(self.results),
-                "stale_quotes": [s.model_dump() for s in self.stale],
-            },
-            "corpus": {
-                "dir": str(self.settings.ingest.corpus_dir),
-                "version": self.corpus_version,
-                "ingest": _ingest_summary(self.ingest),
-            },
-            "prompt_version": PROMPT_VERSION if self.mode == "llm" else None,
-            "models": {"embedder": self.embedder, "llm": self.llm},
-            "settings": self.settings.model_dump(mode="json", exclude=SECRET_FIELDS),
-            "metrics": aggregate(self.results, self.mode),
-            "verdict_confusion": verdict_confusion(self.results) if self.mode == "llm" else None,
-            "per_document": per_document(self.results, self.mode),
-            "judge": self.judge.model_dump() if self.judge else None,
-            "items": [r.model_dump(mode="json") for r in self.results],
-        }
+    def report(self) -> EvalReport:
+        """The run as report.json holds it; the gate section is added by the caller."""
+        return EvalReport(
+            schema_version=REPORT_SCHEMA,
+            created_at=self.started,
+            seconds=round(self.seconds, 2),
+            mode=self.mode,
+            gold=GoldInfo(
+                file=str(self.gold_file), items=len(self.results), stale_quotes=self.stale
+            ),
+            corpus=CorpusInfo(
+                dir=str(self.settings.ingest.corpus_dir),
+                version=self.corpus_version,
+                ingest=_ingest_summary(self.ingest),
+            ),
+            prompt_version=PROMPT_VERSION if self.mode == "llm" else None,
+            models=ModelsInfo(embedder=self.embedder, llm=self.llm),
+            settings=self.settings.model_dump(mode="json", exclude=SECRET_FIELDS),
+            metrics=aggregate(self.results, self.mode),
+            verdict_confusion=verdict_confusion(self.results) if self.mode == "llm" else None,
+            per_document=per_document(self.results, self.mode),
+            judge=self.judge,
+            items=self.results,
+        )
 
 
-def _ingest_summary(report: IngestReport) -> dict:
-    counts = {k: len(getattr(report, k)) for k in ("added", "updated", "unchanged", "removed")}
-    return counts | {"failed": [f.model_dump() for f in report.failed]}
+def _ingest_summary(report: IngestReport) -> IngestSummary:
+    return IngestSummary(
+        added=len(report.added),
+        updated=len(report.updated),
+        unchanged=len(report.unchanged),
+        removed=len(report.removed),
+        failed=report.failed,
+    )
 
 
 def sync_corpus(index: Index, progress: SyncProgress | None = None) -> IngestReport:

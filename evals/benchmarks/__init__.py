@@ -10,7 +10,7 @@ experiments ``python -m evals.benchmarks --benchmark NAME --data PATH --variants
 (see :mod:`evals.benchmarks.variants`). Nothing here is needed by ``make test``.
 """
 
-from evals.benchmarks.common import markdown_table, render_table
+from evals.benchmarks.render import markdown_table, render_table
 from evals.benchmarks.run import BENCHMARKS, UnknownBenchmarkError, run_benchmark
 
 __all__ = ["BENCHMARKS", "UnknownBenchmarkError", "markdown_table", "render_table", "run_benchmark"]

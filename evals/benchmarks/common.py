@@ -1,4 +1,5 @@
 """What every benchmark shares: the hit type, ranking metrics, token F1, the timed runner.
+(Tables of a report are in :mod:`evals.benchmarks.render`.)
 
 A retriever here is any callable ``(question, k) -> list[Hit]``; a judge says at which rank
 (1-based) the first relevant hit sits, or None. Every retriever sees the same questions in the
@@ -16,6 +17,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from evals.metrics import recall_at_k
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,10 @@ class RetrieverScores:
     extra: dict[str, float] = field(default_factory=dict)  # e.g. fact F1
 
     def recall(self, k: int) -> float:
-        return recall_at_k(self.ranks, k)
+        """recall@k over this run's queries. A run with no queries scores 0.0, like its MRR:
+        the table and `run.beats` compare numbers (`recall_at_k` itself says None, n/a)."""
+        value = recall_at_k(self.ranks, k)
+        return 0.0 if value is None else value
 
     def mrr(self) -> float:
         return mean_reciprocal_rank(self.ranks, DEPTH)
@@ -69,11 +75,7 @@ class RetrieverScores:
 
 
 # ---------------------------------------------------------------------------- metrics
-def recall_at_k(ranks: Sequence[int | None], k: int) -> float:
-    """Share of queries whose first relevant hit is at rank <= k."""
-    if not ranks:
-        return 0.0
-    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+# recall@k is evals.metrics.recall_at_k (imported above): the same count, None for no queries.
 
 
 def mean_reciprocal_rank(ranks: Sequence[int | None], depth: int = DEPTH) -> float:
@@ -135,41 +137,3 @@ def run_retrievers(
         kept[name] = lists
         log.info("%s: recall@10 %.3f in %.1fs", name, result.recall(10), result.seconds)
     return scores, kept
-
-
-_TIMES = ("seconds", "ms_per_query")
-
-
-def _cell(row: dict[str, float], column: str) -> str:
-    return f"{row[column]:.2f}" if column in _TIMES else f"{row[column]:.3f}"
-
-
-def render_table(report: dict[str, Any]) -> Any:
-    """A rich Table of one benchmark report (as returned by run_benchmark)."""
-    from rich.table import Table
-
-    rows: dict[str, dict[str, float]] = report["retrievers"]
-    columns = list(next(iter(rows.values())).keys()) if rows else []
-    n_queries = report.get("n_queries", "?")
-    table = Table(title=f"{report['benchmark']} — {n_queries} questions, {report.get('rule', '')}")
-    table.add_column("retriever", style="bold")
-    for col in columns:
-        table.add_column(col, justify="right")
-    best = {c: max(r[c] for r in rows.values()) for c in columns if c not in _TIMES}
-    for name, row in rows.items():
-        cells = [_cell(row, c) for c in columns]
-        table.add_row(name, *(f"[green]{t}[/green]" if best.get(c) == row[c] else t
-                              for c, t in zip(columns, cells, strict=True)))
-    return table
-
-
-def markdown_table(report: dict[str, Any]) -> str:
-    """The same table as Markdown, for notes and pull requests."""
-    rows: dict[str, dict[str, float]] = report["retrievers"]
-    if not rows:
-        return ""
-    columns = list(next(iter(rows.values())).keys())
-    lines = ["| retriever | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    for name, row in rows.items():
-        lines.append(f"| {name} | " + " | ".join(_cell(row, c) for c in columns) + " |")
-    return "\n".join(lines)

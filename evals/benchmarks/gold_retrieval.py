@@ -16,11 +16,11 @@ from typing import Any
 from evals.benchmarks.baselines import NaiveLangChain, RawDoc, pdf_pages
 from evals.benchmarks.common import Hit, Query, SearchFn, run_retrievers
 from evals.benchmarks.matching import LabelMatcher
+from evals.gold import DEFAULT_GOLD
 from rag.errors import ConfigurationError
 
 NAME = "gold"
 RULE = "any evidence quote: exact | split | fuzzy"
-GOLD = Path(__file__).resolve().parents[1] / "gold" / "corpus.jsonl"
 _TEXT = (".txt", ".md", ".markdown")
 
 
@@ -40,7 +40,7 @@ def prepare_documents(data: Path, docs_dir: Path) -> list[RawDoc]:
 
 
 def queries(data: Path, limit: int | None = None) -> list[Query]:
-    lines = GOLD.read_text(encoding="utf-8").splitlines()
+    lines = DEFAULT_GOLD.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     out = [Query(r["id"], r["question"], [e["quote"] for e in r.get("evidence", [])])
            for r in rows if r.get("answerable", True) and r.get("evidence")]

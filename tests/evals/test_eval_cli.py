@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from api import cli_common
-from api.cli_eval import eval_cmd
+from evals.cli import eval_cmd
 from evals.gold import DEFAULT_GOLD
 from tests.conftest import CORPUS, make_settings
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
-from evals.gate import DEFAULT_THRESHOLDS, Rule, check_thresholds, load_rules, run_gate
+from evals.gate import DEFAULT_THRESHOLDS, Rule, check_thresholds, load_baseline, load_rules, run_gate
+from evals.report_model import EvalReport
+from evals.scoring import ItemResult
 from rag.errors import ConfigurationError
 
 pytestmark = pytest.mark.unit
@@ -19,36 +19,55 @@ RULES = {
 }
 
 
-def item(id_: str, passed: bool, fact: float, abstained: bool = False) -> dict:
-    return {
-        "id": id_,
-        "question": f"question {id_}",
-        "passed": passed,
-        "gold_answerable": True,
-        "failures": [] if passed else ["missing facts: 1 mg/kg"],
-        "scores": {
-            "abstained": abstained,
-            "fact_recall": fact,
-            "citation_recall": 1.0,
-            "citation_precision": 1.0,
-            "reciprocal_rank": 1.0,
-        },
-    }
+def item(id_: str, passed: bool, fact: float, abstained: bool = False) -> ItemResult:
+    return ItemResult.model_validate(
+        {
+            "id": id_,
+            "question": f"question {id_}",
+            "doc_ids": ["label"],
+            "passed": passed,
+            "gold_answerable": True,
+            "failures": [] if passed else ["missing facts: 1 mg/kg"],
+            "scores": {
+                "abstained": abstained,
+                "fact_recall": fact,
+                "citation_recall": 1.0,
+                "citation_precision": 1.0,
+                "reciprocal_rank": 1.0,
+            },
+        }
+    )
 
 
-def report(mrr=0.7, far=0.0, fact=0.8, mode="extractive", items=None) -> dict:
-    return {
-        "mode": mode,
-        "corpus": {"version": "v1"},
-        "metrics": {
-            "retrieval.mrr": mrr,
-            "answer.false_abstention_rate": far,
-            "answer.fact_recall": fact,
-            "answer.verdict_accuracy": None,
-            "latency.total_p95_ms": 100.0,
-        },
-        "items": items if items is not None else [item("a", True, 1.0), item("b", True, 1.0)],
-    }
+def report(mrr=0.7, far=0.0, fact=0.8, mode="extractive", items=None) -> EvalReport:
+    items = items if items is not None else [item("a", True, 1.0), item("b", True, 1.0)]
+    return EvalReport.model_validate(
+        {
+            "schema": 1,
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "seconds": 1.0,
+            "mode": mode,
+            "gold": {"file": "gold.jsonl", "items": len(items), "stale_quotes": []},
+            "corpus": {
+                "dir": "corpus",
+                "version": "v1",
+                "ingest": {"added": 0, "updated": 0, "unchanged": 1, "removed": 0, "failed": []},
+            },
+            "prompt_version": None,
+            "models": {"embedder": "hash-256", "llm": None},
+            "settings": {"retrieval": {"top_k": 10}},
+            "metrics": {
+                "retrieval.mrr": mrr,
+                "answer.false_abstention_rate": far,
+                "answer.fact_recall": fact,
+                "answer.verdict_accuracy": None,
+                "latency.total_p95_ms": 100.0,
+            },
+            "verdict_confusion": None,
+            "per_document": {},
+            "items": items,
+        }
+    )
 
 
 def test_the_shipped_thresholds_file_parses():
@@ -118,7 +137,25 @@ def test_runs_in_different_modes_are_compared_but_not_gated():
 
 def test_a_new_abstention_is_a_worse_item():
     before = report()
-    after = copy.deepcopy(before)
-    after["items"][1]["scores"]["abstained"] = True
+    after = before.model_copy(deep=True)
+    after.items[1].scores.abstained = True
     gate = run_gate(after, RULES, DEFAULT_THRESHOLDS, before, "base")
     assert [w.changes for w in gate.comparison.worse_items] == [["now abstains"]]
+
+
+def test_a_baseline_is_read_back_from_its_run_directory_or_file(tmp_path):
+    (tmp_path / "report.json").write_text(report(mrr=0.75).to_json(), encoding="utf-8")
+    for path in (tmp_path, tmp_path / "report.json"):
+        baseline = load_baseline(path)
+        assert baseline == report(mrr=0.75) and baseline.metrics["retrieval.mrr"] == 0.75
+    gate = run_gate(report(mrr=0.70), RULES, DEFAULT_THRESHOLDS, load_baseline(tmp_path), "b")
+    assert [v.metric for v in gate.violations] == ["retrieval.mrr"]
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"mode": "extractive"}'])
+def test_an_unreadable_baseline_is_a_configuration_error(tmp_path, text):
+    (tmp_path / "report.json").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="baseline report"):
+        load_baseline(tmp_path)
+    with pytest.raises(ConfigurationError, match="baseline report"):
+        load_baseline(tmp_path / "missing")

@@ -82,6 +82,51 @@ def test_percentile_interpolates_like_numpy():
     assert m.percentile([], 50) is None
 
 
+@pytest.mark.parametrize(
+    "values",
+    [[7.0], [3.0, 1.0], [12.5, 3.0, 48.0, 7.25, 7.25, 100.0, 0.5], [float(v) for v in range(1, 21)]],
+)
+@pytest.mark.parametrize("pct", [0, 1, 25, 50, 90, 95, 99, 100])
+def test_percentile_matches_numpy_on_any_input(values, pct):
+    np = pytest.importorskip("numpy")
+    assert m.percentile(values, pct) == pytest.approx(float(np.percentile(values, pct)))
+    assert m.percentile(list(reversed(values)), pct) == m.percentile(values, pct)  # order-free
+
+
+def test_percentile_is_the_one_the_benchmarks_use():
+    from evals import bench_api, bench_ask
+
+    assert bench_api.percentile is m.percentile and bench_ask.percentile is m.percentile
+    # the API benchmark used to take the nearest rank: p95 of 1..20 was 19.0, now 19.05
+    assert bench_api._ms([float(v) for v in range(1, 21)], 95) == 19.1  # rounded to 0.1 ms
+    assert bench_api._ms([], 95) is None  # no successful request: no latency (was NaN)
+
+
+def test_recall_at_k_counts_ranks_up_to_k_and_is_none_without_ranks():
+    ranks = [1, 3, None, 12]
+    assert [m.recall_at_k(ranks, k) for k in (1, 3, 5, 10, 12)] == [0.25, 0.5, 0.5, 0.5, 0.75]
+    assert m.recall_at_k([None, None], 10) == 0.0  # nothing found is 0, not n/a
+    assert m.recall_at_k([], 5) is None  # no gold quotes (or no queries): n/a
+
+
+def test_benchmark_recall_uses_the_same_function_and_shows_0_for_an_empty_run():
+    from evals.benchmarks.common import RetrieverScores, recall_at_k
+
+    assert recall_at_k is m.recall_at_k
+    scores = RetrieverScores("hybrid", ranks=[1, 3, None, 12], seconds=2.0)
+    assert [scores.recall(k) for k in (1, 5, 10)] == [0.25, 0.5, 0.5]
+    assert scores.row() == {
+        "recall@1": 0.25, "recall@5": 0.5, "recall@10": 0.5, "mrr@10": 0.3333,
+        "seconds": 2.0, "ms_per_query": 500.0,
+    }
+    empty = RetrieverScores("hybrid")
+    assert empty.recall(5) == 0.0
+    assert empty.row() == {
+        "recall@1": 0.0, "recall@5": 0.0, "recall@10": 0.0, "mrr@10": 0.0,
+        "seconds": 0.0, "ms_per_query": 0.0,
+    }
+
+
 def test_confusion_matrix_counts_missing_verdicts_as_none():
     pairs = [
         ("medically_necessary", "medically_necessary"),

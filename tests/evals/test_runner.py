@@ -58,17 +58,21 @@ def test_llm_mode_scores_verdicts_records_errors_and_judges(tmp_path):
     chat = SourceQuotingChat(fail_on="starting dose and dosing interval")
     run = run_eval(index, gold, DEFAULT_GOLD, "llm", chat_model=chat)
     report = run.report()
-    assert report["models"]["llm"] == "fake-quoting" and report["prompt_version"]
-    assert report["corpus"]["ingest"]["added"] == 5
-    by_id = {i["id"]: i for i in report["items"]}
-    assert by_id["vignette-met-01"]["scores"]["verdict_correct"] is True
+    assert report.models.llm == "fake-quoting" and report.prompt_version
+    assert report.corpus.ingest.added == 5 and report.gate is None
+    by_id = {i.id: i for i in report.items}
+    assert by_id["vignette-met-01"].scores.verdict_correct is True
     assert "verdict medically_necessary, expected not_medically_necessary" in (
-        by_id["vignette-notmet-01"]["failures"])
-    assert by_id["lusp-dose-01"]["error"].startswith("The LLM backend did not answer")
-    assert report["metrics"]["answer.verdict_accuracy"] == 0.5
-    assert report["metrics"]["errors"] == 1
-    assert report["verdict_confusion"] == {
+        by_id["vignette-notmet-01"].failures)
+    assert by_id["lusp-dose-01"].error.startswith("The LLM backend did not answer")
+    assert report.metrics["answer.verdict_accuracy"] == 0.5
+    assert report.metrics["errors"] == 1
+    assert report.verdict_confusion == {
         "medically_necessary": {"medically_necessary": 1},
         "not_medically_necessary": {"medically_necessary": 1}}
     summary = judge_faithfulness(chat, run.answers, runs=3)
     assert summary.runs == [0.9, 0.9, 0.9] and summary.stdev == 0.0
+    run.judge = summary
+    data = json.loads(run.report().to_json())
+    assert data["schema"] == 1 and data["judge"] == summary.model_dump()
+    assert data["settings"]["retrieval"]["top_k"] and "api_key" not in data["settings"]["llm"]

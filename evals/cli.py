@@ -19,6 +19,7 @@ from api.cli_common import console, err_console, settings, user_errors
 from api.cli_ingest import RichProgress
 from evals.gate import DEFAULT_THRESHOLDS, gate_section, load_baseline, load_rules, run_gate
 from evals.gold import DEFAULT_GOLD, GoldItem, check_gold, corpus_texts, load_gold
+from evals.judge import JudgeSummary
 from evals.report import (
     DOC_COLUMNS,
     HEADLINE,
@@ -28,12 +29,16 @@ from evals.report import (
     worst_items,
     write_reports,
 )
+from evals.report_model import EvalReport
 from evals.runner import Run, run_eval
+from evals.scoring import ItemResult
 from rag.errors import ConfigurationError
 from rag.index import open_index
 from rag.settings import Settings
+from rag.types import AnswerMode
 
 RUNS_DIR = Path("evals/runs")
+MODES: dict[str, AnswerMode] = {"extractive": "extractive", "llm": "llm"}
 SHORT = {
     "pass rate": "pass",
     "recall@5": "R@5",
@@ -100,7 +105,8 @@ def eval_cmd(
     if benchmark is not None:
         _benchmark(benchmark, data, out)
         return
-    if mode not in ("extractive", "llm"):
+    answer_mode = MODES.get(mode)
+    if answer_mode is None:
         err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
         raise typer.Exit(2)
     cfg = settings()
@@ -112,12 +118,12 @@ def eval_cmd(
             raise ConfigurationError("--judge needs an LLM: set GUIDEQA_LLM=provider:model.")
         rules = load_rules(thresholds)
         baseline = load_baseline(compare) if compare else None
-        run = _run(cfg, items, gold, mode)
+        run = _run(cfg, items, gold, answer_mode)
         if judge:
             run.judge = _judge(cfg, run)
         report = run.report()
         gate = run_gate(report, rules, thresholds, baseline, str(compare or ""))
-        report["gate"] = gate_section(gate, rules)
+        report.gate = gate_section(gate, rules)
         paths = write_reports(report, out or _default_out())
     print_summary(report)
     console.print(
@@ -148,14 +154,14 @@ def _default_out() -> Path:
     return out
 
 
-def _run(cfg: Settings, items: list[GoldItem], gold: Path, mode: str) -> Run:
+def _run(cfg: Settings, items: list[GoldItem], gold: Path, mode: AnswerMode) -> Run:
     index = open_index(cfg)
     try:
         with Progress(*COLUMNS, console=err_console, transient=True) as bar:
             asking = bar.add_task("asking", total=len(items))
             failed = 0
 
-            def advance(result) -> None:  # noqa: ANN001 - an ItemResult
+            def advance(result: ItemResult) -> None:
                 nonlocal failed
                 failed += not result.passed
                 bar.update(asking, advance=1, description=f"asking ({failed} failing)")
@@ -167,7 +173,7 @@ def _run(cfg: Settings, items: list[GoldItem], gold: Path, mode: str) -> Run:
         index.close()
 
 
-def _judge(cfg: Settings, run: Run):  # noqa: ANN202 - a JudgeSummary
+def _judge(cfg: Settings, run: Run) -> JudgeSummary:
     from evals.judge import judge_faithfulness
     from rag.llm import make_chat_model
 
@@ -206,24 +212,24 @@ def _check_gold(items: list[GoldItem], cfg: Settings) -> int:
     return 1
 
 
-def print_summary(report: dict) -> None:
-    gate = report["gate"]
-    deltas = {d["metric"]: d for d in ((gate.get("comparison") or {}).get("deltas") or [])}
+def print_summary(report: EvalReport) -> None:
+    gate = report.gate_or_empty()
+    deltas = gate.deltas()
     table = Table(
-        title=f"GuideQA eval ({report['mode']}, corpus {report['corpus']['version']}, "
-        f"{report['gold']['items']} items)"
+        title=f"GuideQA eval ({report.mode}, corpus {report.corpus.version}, "
+        f"{report.gold.items} items)"
     )
     for col in ("metric", "value", "threshold", "delta"):
         table.add_column(col, justify="left" if col == "metric" else "right")
-    failing = {v["metric"] for v in gate["violations"]}
+    failing = gate.failing()
     for name in HEADLINE:
-        d = deltas.get(name, {})
-        delta = fmt_delta(d.get("delta"), name)
+        d = deltas.get(name)
+        delta = fmt_delta(d.delta if d else None, name)
         style = "bold red" if name in failing else None
         table.add_row(
             name,
-            fmt(report["metrics"].get(name), name),
-            limit_text(gate["rules"].get(name)),
+            fmt(report.metrics.get(name), name),
+            limit_text(gate.rules.get(name)),
             delta,
             style=style,
         )
@@ -237,45 +243,46 @@ def print_summary(report: dict) -> None:
     docs.add_column("document", overflow="ellipsis", no_wrap=True, min_width=12, max_width=34)
     for _, col in columns:
         docs.add_column(SHORT.get(col, col), justify="right", no_wrap=True, min_width=5)
-    for doc, values in report["per_document"].items():
+    for doc, values in report.per_document.items():
         docs.add_row(doc, *(fmt(values.get(k), k) for k, _ in columns))
     console.print(docs)
     _print_gate(report)
 
 
-def _print_gate(report: dict) -> None:
-    gate = report["gate"]
+def _print_gate(report: EvalReport) -> None:
+    gate = report.gate_or_empty()
     worst = worst_items(report, 5)
     if worst:
         console.print("[bold]Worst items[/] (all failing items are in the reports):")
         for item in worst:
             console.print(
-                f"  [bold]{escape(item['id'])}[/]: {escape('; '.join(item['failures']))}",
+                f"  [bold]{escape(item.id)}[/]: {escape('; '.join(item.failures))}",
                 highlight=False,
             )
-    comparison = gate.get("comparison")
-    if comparison:
-        if comparison.get("note"):
-            console.print(f"[yellow]note:[/] {escape(comparison['note'])}")
-        worse = comparison["worse_items"]
+    comparison = gate.comparison
+    if comparison is not None:
+        if comparison.note:
+            console.print(f"[yellow]note:[/] {escape(comparison.note)}")
+        worse = comparison.worse_items
         console.print(
-            f"[bold]{len(worse)} item(s) got worse[/] than {escape(comparison['baseline'])}"
+            f"[bold]{len(worse)} item(s) got worse[/] than {escape(comparison.baseline)}"
         )
         for w in worse:
             console.print(
-                f"  {escape(w['id'])}: {escape('; '.join(w['changes']))}", highlight=False
+                f"  {escape(w.id)}: {escape('; '.join(w.changes))}", highlight=False
             )
-    if report["gold"]["stale_quotes"]:
+    stale = report.gold.stale_quotes
+    if stale:
         console.print(
-            f"[yellow]{len(report['gold']['stale_quotes'])} stale gold quote(s): "
+            f"[yellow]{len(stale)} stale gold quote(s): "
             f"run `guideqa eval --check-gold`.[/]"
         )
-    if report["judge"]:
-        j = report["judge"]
+    if report.judge is not None:
+        j = report.judge
         console.print(
-            f"LLM-judged faithfulness (not gated): {fmt(j['mean'])} \u00b1 {fmt(j['stdev'])}"
+            f"LLM-judged faithfulness (not gated): {fmt(j.mean)} \u00b1 {fmt(j.stdev)}"
         )
-    for v in gate["violations"]:
-        console.print(f"[bold red]FAIL[/] {escape(v['message'])}", highlight=False)
-    if not gate["violations"]:
+    for v in gate.violations:
+        console.print(f"[bold red]FAIL[/] {escape(v.message)}", highlight=False)
+    if not gate.violations:
         console.print("[bold green]gate passed[/]")
