@@ -17,8 +17,8 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem_type
+from ingest.loaders import SUPPORTED_SUFFIXES
 
-ALLOWED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _BINARY_MAGIC = {
@@ -53,7 +53,7 @@ def safe_name(filename: str | None) -> str:
 def check_type(name: str) -> str:
     """The lower-case suffix, or 415 naming the types that are read."""
     suffix = Path(name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
+    if suffix not in SUPPORTED_SUFFIXES:
         raise HTTPException(
             415, f"{name!r}: unsupported file type {suffix or '(no extension)'}. Upload a PDF, "
                  f".txt or .md file (convert other formats to PDF or plain text first).")
@@ -88,7 +88,7 @@ def save_stream(source: BinaryIO, directory: Path, max_bytes: int,
     tmp = directory / f".incoming-{uuid.uuid4().hex}"
     size, head, has_nul = 0, b"", False
     try:
-        with open(tmp, "wb") as out:
+        with tmp.open("wb") as out:
             while block := source.read(1 << 20):
                 size += len(block)
                 if size > max_bytes:

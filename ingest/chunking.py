@@ -19,14 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rag.errors import ConfigurationError
-from rag.sentences import split_sentences, strip_span
+from rag.sentences import BLANK_LINE_RE, Span, split_sentences, strip_span
 from rag.types import Chunk, Document
 
 logger = logging.getLogger(__name__)
 
-Span = tuple[int, int]
-
-_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 _MD_HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 _NUMBERED_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)")
 _BULLET_STARTS = ("•", "*", "-", "–", "◦", "▪")
@@ -94,7 +91,9 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _markdown_headings(text: str) -> list[tuple[int, int, str]]:
-    headings, stack, fenced = [], [], False
+    headings: list[tuple[int, int, str]] = []
+    stack: list[tuple[int, str]] = []
+    fenced = False
     for start, end, line in _lines(text):
         stripped = line.strip()
         if stripped.startswith(("```", "~~~")):
@@ -213,7 +212,7 @@ def _heading_atoms(text: str, start: int, end: int, size: int) -> list[_Atom]:
 
 def _body_atoms(text: str, start: int, end: int, size: int) -> list[_Atom]:
     atoms = []
-    bounds = [start, *(m.start() + start for m in _BLANK_LINE_RE.finditer(text[start:end])), end]
+    bounds = [start, *(m.start() + start for m in BLANK_LINE_RE.finditer(text[start:end])), end]
     for a, b in zip(bounds, bounds[1:], strict=False):
         p_start, p_end = strip_span(text, a, b)
         if p_end <= p_start:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import hashlib
 import logging
 import os
 import re
@@ -31,7 +30,7 @@ from rag.types import DOC_TYPES, DocumentMeta
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown"})  # what ingest and uploads read
 METADATA_FILE = "metadata.toml"  # per-directory corpus manifest, see corpus/metadata.toml
 MAX_TITLE_CHARS = 120
 _MB = 1024 * 1024
@@ -62,7 +61,6 @@ class LoadedFile:
     paged: bool  # True for PDF
     meta: DocumentMeta
     explicit_id: str | None  # 'id' from metadata.toml or front matter
-    raw_hash: str  # sha256 hex of the raw file bytes
     warnings: list[str] = field(default_factory=list)
 
 
@@ -79,7 +77,7 @@ def discover(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
     skipped: list[Path] = []
     seen: set[Path] = set()
     for given in paths:
-        path = Path(os.path.abspath(given))
+        path = Path(os.path.abspath(given))  # noqa: PTH100 - absolute, symlinks kept (resolve() follows them)
         if path.is_dir():
             candidates = [(file, path) for file in _walk(path)]
         elif path.is_file():
@@ -141,7 +139,7 @@ def _parse_metadata(path: Path, mtime_ns: int, size: int) -> dict[str, dict]:
 
 def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
     """Read one file. Raises an `IngestError` subclass that names the file and the fix."""
-    path = Path(os.path.abspath(path))
+    path = Path(os.path.abspath(path))  # noqa: PTH100 - absolute, symlinks kept (resolve() follows them)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormatError(
@@ -167,7 +165,6 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
         paged=suffix == ".pdf",
         meta=meta,
         explicit_id=explicit_id,
-        raw_hash=hashlib.sha256(data).hexdigest(),
         warnings=warnings,
     )
 

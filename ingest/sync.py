@@ -13,8 +13,10 @@ import logging
 import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from ingest.loaders import discover
 from ingest.pipeline import Prepared, config_hash, file_hash, prepare
@@ -23,10 +25,25 @@ from ingest.recovery import recover, refresh_lexical
 from rag.atomic import exclusive_lock
 from rag.errors import IngestError
 from rag.index import Index
+from rag.lexical import LEXICAL_FILE, LexicalIndex
 from rag.manifest import ManifestData
 from rag.types import DocumentRecord, DuplicateFile, FailedFile, IngestReport
 
 log = logging.getLogger(__name__)
+
+PlanStatus = Literal["unchanged", "duplicate", "changed", "error"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do with one file, decided before any file is parsed."""
+
+    path: Path
+    root: Path
+    status: PlanStatus
+    content_hash: str = ""  # of the file's bytes ("" when it could not be read)
+    record: DocumentRecord | None = None  # its committed record, or the duplicate's original
+    error: str = ""  # why it cannot be read (status "error")
 
 
 class _Run:
@@ -45,22 +62,26 @@ class _Run:
         self.journal_open = False
 
     # ------------------------------------------------------------------ per file
-    def classify(self, path: Path) -> tuple[str, str, DocumentRecord | None]:
-        """('unchanged'|'duplicate'|'changed', content_hash, record-or-None)."""
-        content = file_hash(path)
+    def classify(self, path: Path, root: Path) -> Plan:
+        """Unchanged, duplicate (of a file seen earlier in this run or committed before) or
+        changed (new or updated); 'error' when the file cannot be read."""
+        try:
+            content = file_hash(path)
+        except OSError as exc:
+            return Plan(path, root, "error", error=f"cannot read the file: {exc}")
         record = self.by_path.get(str(path.resolve()))
         if content in self.first_path:
-            return "duplicate", content, None
-        if record is not None:
-            if record.content_hash == content and record.config_hash == config_hash(
-                path, self.index.settings.ingest
-            ):
-                return "unchanged", content, record
-            return "changed", content, record
-        for other in self.data.documents.values():
-            if other.content_hash == content and Path(other.path).exists():
-                return "duplicate", content, other
-        return "changed", content, None
+            return Plan(path, root, "duplicate", content)
+        if record is None:
+            for other in self.data.documents.values():
+                if other.content_hash == content and Path(other.path).exists():
+                    return Plan(path, root, "duplicate", content, other)
+        self.first_path[content] = path  # later files with these bytes are its duplicates
+        if record is not None and record.content_hash == content and record.config_hash == config_hash(
+            path, self.index.settings.ingest
+        ):
+            return Plan(path, root, "unchanged", content, record)
+        return Plan(path, root, "changed", content, record)
 
     def commit(self, prepared: Prepared, root: Path) -> None:
         doc = prepared.document
@@ -159,59 +180,52 @@ def _ingest_files(run: _Run, paths: list[Path]) -> None:
     # Parse the next file on a worker thread while this one is embedded (the embedder
     # releases the GIL), so ingestion costs little more than embedding alone.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
-        plans = [(path, root, *_classify_safely(run, path)) for path, root in files]
-        futures: dict[int, Future] = {}
+        plans = [run.classify(path, root) for path, root in files]
+        futures: dict[int, Future[Prepared]] = {}
 
         def submit(i: int) -> None:
-            if i < len(plans) and plans[i][2] == "changed" and i not in futures:
-                path, root, _, content, _ = plans[i]
-                futures[i] = pool.submit(prepare, path, root, run.index.settings.ingest, content)
+            if i < len(plans) and plans[i].status == "changed" and i not in futures:
+                plan = plans[i]
+                futures[i] = pool.submit(prepare, plan.path, plan.root, run.index.settings.ingest,
+                                         plan.content_hash)
 
         for i in range(min(2, len(plans))):
             submit(i)
-        for i, (path, root, status, content, record) in enumerate(plans):
+        for i, plan in enumerate(plans):
             submit(i + 1)
-            run.progress.file_started(path)
-            _handle(run, path, root, status, content, record, futures.pop(i, None))
-            run.progress.file_done(path)
+            run.progress.file_started(plan.path)
+            _handle(run, plan, futures.pop(i, None))
+            run.progress.file_done(plan.path)
 
 
-def _classify_safely(run: _Run, path: Path) -> tuple[str, str, DocumentRecord | None]:
-    try:
-        status, content, record = run.classify(path)
-    except OSError as exc:
-        return "error", f"cannot read the file: {exc}", None
-    if status != "duplicate":
-        run.first_path.setdefault(content, path)
-    return status, content, record
-
-
-def _handle(run, path, root, status, content, record, future) -> None:  # noqa: ANN001, PLR0913
-    report = run.report
-    if status == "error":
-        report.failed.append(FailedFile(path=str(path), error=content))
+def _handle(run: _Run, plan: Plan, future: Future[Prepared] | None) -> None:
+    report, path = run.report, plan.path
+    if plan.status == "error":
+        report.failed.append(FailedFile(path=str(path), error=plan.error))
         return
-    if status == "unchanged":
-        report.unchanged.append(record.doc_id)
-        run.seen_docs.add(record.doc_id)
-        run.doc_of_path[path] = record.doc_id
+    if plan.status == "unchanged":
+        assert plan.record is not None
+        report.unchanged.append(plan.record.doc_id)
+        run.seen_docs.add(plan.record.doc_id)
+        run.doc_of_path[path] = plan.record.doc_id
         return
-    if status == "duplicate":
-        first = run.first_path.get(content)
-        dup_of = record.doc_id if record is not None else run.doc_of_path.get(first, str(first))
+    if plan.status == "duplicate":
+        first = run.first_path[plan.content_hash] if plan.record is None else plan.path
+        dup_of = plan.record.doc_id if plan.record is not None else run.doc_of_path.get(first, str(first))
         report.duplicates.append(DuplicateFile(path=str(path), duplicate_of=dup_of))
         return
+    assert future is not None
     try:
         prepared = future.result()
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the batch
+    except Exception as exc:  # one bad file must never stop the batch
         message = str(exc) if isinstance(exc, IngestError) else f"unexpected error: {exc!r}"
         report.failed.append(FailedFile(path=str(path), error=message))
-        if record is not None:  # keep the previous version: a bad update loses nothing
-            run.seen_docs.add(record.doc_id)
+        if plan.record is not None:  # keep the previous version: a bad update loses nothing
+            run.seen_docs.add(plan.record.doc_id)
         log.warning("failed %s: %s", path, message, exc_info=not isinstance(exc, IngestError))
         return
     try:
-        run.commit(prepared, root)
+        run.commit(prepared, plan.root)
     except IngestError as exc:  # an id collision; store errors propagate and stop the run
         report.failed.append(FailedFile(path=str(path), error=str(exc)))
         return
@@ -239,12 +253,10 @@ def remove_documents(index: Index, doc_ids: list[str]) -> IngestReport:
 
 def reset_index(index: Index) -> None:
     """Drop every chunk, the manifest and the BM25 index (for --reindex)."""
-    from rag.lexical import LexicalIndex
-
     with exclusive_lock(index.data_dir / ".lock"):
         index.manifest.begin({"pid": os.getpid(), "reset": True})
         index.store.reset()
         fresh = ManifestData(index_id=index.manifest.load().index_id)
         index.publish(fresh, LexicalIndex())
-        (index.data_dir / "lexical.pkl").unlink(missing_ok=True)
+        (index.data_dir / LEXICAL_FILE).unlink(missing_ok=True)
         index.manifest.end()

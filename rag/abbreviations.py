@@ -82,11 +82,6 @@ def vote(definitions: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {short: counter.most_common(1)[0][0] for short, counter in sorted(votes.items())}
 
 
-def mine(texts: Iterable[str]) -> dict[str, str]:
-    """The most frequent definition of every short form defined in the texts."""
-    return vote(d for text in texts for d in find_definitions(text))
-
-
 def expand_query(query: str, table: dict[str, str]) -> str:
     """The query plus the long forms of its abbreviations and the short forms of its long forms."""
     extra = []

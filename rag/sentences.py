@@ -24,7 +24,7 @@ _TERMINAL_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+(\S))")
 _BULLET_LINE_RE = re.compile(
     r"\n[ \t]*(?=(?:[•◦▪‣·*\-–]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\w{1,3}\))\s)"
 )
-_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")  # a paragraph break
 _WORD_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z.]*$")
 _LIST_MARKER_RE = re.compile(r"\s*(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})")
 _SENTENCE_STARTERS = "\"'“‘([•*"
@@ -39,7 +39,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     """
     breaks = sorted(
         {0}
-        | {m.start() for m in _BLANK_LINE_RE.finditer(text)}
+        | {m.start() for m in BLANK_LINE_RE.finditer(text)}
         | {m.start() for m in _BULLET_LINE_RE.finditer(text)}
     )
     cuts = {*breaks, len(text)}

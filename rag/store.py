@@ -52,9 +52,6 @@ class ChunkStore(ABC):
     def count(self) -> int:
         return len(self.ids())
 
-    def delete_document(self, doc_id: str) -> None:
-        self.delete(self.ids(doc_id))
-
     def close(self) -> None:
         """Release resources."""
 

@@ -1,48 +1,15 @@
-"""Test doubles for the API tests: a streaming chat model, PDFs, a store that fails."""
+"""Test doubles for the API tests: PDFs, a store that fails."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import Field
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from rag.errors import StoreUnavailableError
 from rag.store import InMemoryStore
-
-
-class StreamingChat(BaseChatModel):
-    """Replies with `reply`, streamed in pieces of `piece` characters; records every call."""
-
-    reply: str
-    piece: int = 7
-    fail_after: int | None = Field(default=None, description="Raise after this many pieces.")
-    calls: list[list[BaseMessage]] = Field(default_factory=list)
-    model_name: str = "fake-streaming"
-
-    @property
-    def _llm_type(self) -> str:
-        return "fake-streaming"
-
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
-        self.calls.append(list(messages))
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply))])
-
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        self.calls.append(list(messages))
-        for n, i in enumerate(range(0, len(self.reply), self.piece)):
-            if self.fail_after is not None and n == self.fail_after:
-                raise RuntimeError("the backend closed the stream")
-            piece = self.reply[i : i + self.piece]
-            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
 class FlakyStore(InMemoryStore):

@@ -9,8 +9,8 @@ import pytest
 from langchain_openai import ChatOpenAI
 
 from tests.api.conftest import is_problem
-from tests.api.fakes import StreamingChat
 from tests.conftest import free_port
+from tests.fake_chat import FakeChatModel
 
 pytestmark = pytest.mark.unit
 
@@ -109,11 +109,11 @@ def test_llm_mode_without_an_llm_says_what_to_do(client):
 
 
 def test_llm_mode_returns_a_verified_verdict(make_client):
-    chat = StreamingChat(reply="")
+    chat = FakeChatModel(reply="")
     client = make_client(chat_model=chat)
     chat.reply = llm_reply(client, NECESSITY)
     answer = client.post("/v1/ask", json={"question": NECESSITY}).json()
-    assert answer["mode"] == "llm" and answer["model"] == "fake-streaming"
+    assert answer["mode"] == "llm" and answer["model"] == "fake-chat"
     assert answer["verdict"] == "insufficient_information"
     assert answer["missing_information"] == ["IPSS-R risk category"]
     assert answer["citations"][0]["quote"] in answer["citations"][0]["text"]
@@ -131,7 +131,7 @@ def test_stream_extractive_sends_contexts_then_the_answer(client):
 
 
 def test_stream_llm_sends_the_answer_text_as_it_is_written(make_client):
-    chat = StreamingChat(reply="", piece=5)
+    chat = FakeChatModel(reply="", piece=5)
     client = make_client(chat_model=chat)
     chat.reply = llm_reply(client, NECESSITY)
     got = events(client.post("/v1/ask/stream", json={"question": NECESSITY}))
@@ -141,12 +141,12 @@ def test_stream_llm_sends_the_answer_text_as_it_is_written(make_client):
     text = "".join(data["text"] for name, data in got if name == "token")
     assert text == 'The "plan" is covered by the sources [1].\nSee them.'
     answer = got[-1][1]
-    assert answer["verdict"] == "insufficient_information" and answer["model"] == "fake-streaming"
+    assert answer["verdict"] == "insufficient_information" and answer["model"] == "fake-chat"
     assert len(chat.calls) == 1  # the streamed reply is verified, not asked for again
 
 
 def test_stream_llm_skips_the_model_when_the_corpus_does_not_cover_it(make_client):
-    chat = StreamingChat(reply="{}")
+    chat = FakeChatModel(reply="{}")
     client = make_client(chat_model=chat)
     got = events(client.post("/v1/ask/stream", json={"question": OUT_OF_SCOPE}))
     assert [n for n, _ in got] == ["contexts", "answer"]
@@ -178,7 +178,7 @@ def test_unreachable_llm_while_streaming_ends_with_an_error_event(make_client, u
 
 
 def test_backend_failing_mid_stream_ends_with_an_error_event(make_client):
-    chat = StreamingChat(reply="", piece=5, fail_after=12)
+    chat = FakeChatModel(reply="", piece=5, fail_after=12)
     client = make_client(chat_model=chat)
     chat.reply = llm_reply(client, NECESSITY)
     got = events(client.post("/v1/ask/stream", json={"question": NECESSITY}))
@@ -219,7 +219,7 @@ def test_questions_are_logged_when_the_setting_says_so(make_client, caplog):
 
 
 def test_unparseable_model_output_is_502(make_client):
-    chat = StreamingChat(reply="I think it is probably fine.")
+    chat = FakeChatModel(reply="I think it is probably fine.")
     client = make_client(chat_model=chat)
     problem = is_problem(client.post("/v1/ask", json={"question": NECESSITY}), 502)
     assert "JSON" in problem["detail"]

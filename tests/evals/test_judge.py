@@ -6,7 +6,7 @@ import pytest
 
 from evals.judge import judge_faithfulness, judge_messages, parse_score
 from rag.types import Answer, Citation
-from tests.rag.fake_chat import QueueChatModel
+from tests.fake_chat import FakeChatModel
 
 pytestmark = pytest.mark.unit
 
@@ -31,7 +31,7 @@ def test_three_runs_give_mean_and_spread_and_skip_unanswered():
         "b": answered("2 mg/kg [1]"),
         "c": Answer(question="x", answer="no", answerable=False, mode="llm", corpus_version="v"),
     }
-    chat = QueueChatModel(
+    chat = FakeChatModel(
         replies=[
             '{"score": 1.0}',
             '{"score": 0.0}',

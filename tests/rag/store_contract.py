@@ -51,7 +51,7 @@ class StoreContract:
     def test_ids_by_document_and_delete(self, store: ChunkStore) -> None:
         self.fill(store)
         assert store.ids("a") == ["a-0", "a-1"]
-        store.delete_document("a")
+        store.delete(store.ids("a"))
         assert store.ids("a") == []
         assert store.count() == 2
         store.delete(["b-0", "not-there"])

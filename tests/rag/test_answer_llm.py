@@ -9,7 +9,7 @@ import pytest
 from rag.answer import Answerer
 from rag.errors import LLMOutputError, LLMUnavailableError
 from rag.prompts import PROMPT_VERSION
-from tests.rag.fake_chat import QueueChatModel
+from tests.fake_chat import FakeChatModel
 
 pytestmark = pytest.mark.unit
 
@@ -31,11 +31,11 @@ def reply(answerer: Answerer, question: str, *, quote_from_context: bool = True,
 
 
 def test_valid_reply_is_verified_and_carries_its_verdict(fake_index):
-    chat = QueueChatModel()
+    chat = FakeChatModel()
     answerer = Answerer(fake_index, chat_model=chat)
     chat.replies.append(reply(answerer, QUESTION))
     answer = answerer.ask(QUESTION)
-    assert answer.mode == "llm" and answer.model == "fake-queue" and answer.prompt_version == PROMPT_VERSION
+    assert answer.mode == "llm" and answer.model == "fake-chat" and answer.prompt_version == PROMPT_VERSION
     assert answer.answerable and answer.verdict == "not_medically_necessary"
     assert [c.id for c in answer.citations] == [1]
     assert answer.citations[0].quote in answer.citations[0].text
@@ -47,7 +47,7 @@ def test_valid_reply_is_verified_and_carries_its_verdict(fake_index):
 
 
 def test_hallucinated_citations_are_dropped(fake_index):
-    chat = QueueChatModel()
+    chat = FakeChatModel()
     answerer = Answerer(fake_index, chat_model=chat)
     chat.replies.append(reply(answerer, QUESTION, extra_citations=[
         {"id": 2, "source": 1, "quote": "luspatercept cures MDS in all patients"},
@@ -58,7 +58,7 @@ def test_hallucinated_citations_are_dropped(fake_index):
 
 
 def test_no_valid_citation_means_not_answerable(fake_index):
-    chat = QueueChatModel()
+    chat = FakeChatModel()
     answerer = Answerer(fake_index, chat_model=chat)
     chat.replies.append(reply(answerer, QUESTION, quote_from_context=False))
     answer = answerer.ask(QUESTION)
@@ -67,7 +67,7 @@ def test_no_valid_citation_means_not_answerable(fake_index):
 
 
 def test_verdict_only_for_medical_necessity_questions(fake_index):
-    chat = QueueChatModel()
+    chat = FakeChatModel()
     answerer = Answerer(fake_index, chat_model=chat)
     question = "What is the starting dose of luspatercept?"
     chat.replies.append(reply(answerer, question, verdict="medically_necessary"))
@@ -75,7 +75,7 @@ def test_verdict_only_for_medical_necessity_questions(fake_index):
 
 
 def test_malformed_json_gets_one_repair_attempt(fake_index):
-    chat = QueueChatModel()
+    chat = FakeChatModel()
     answerer = Answerer(fake_index, chat_model=chat)
     chat.replies += ["Sure! Here you go: {not json", "```json\n" + reply(answerer, QUESTION) + "\n```"]
     assert answerer.ask(QUESTION).answerable
@@ -86,7 +86,7 @@ def test_malformed_json_gets_one_repair_attempt(fake_index):
 
 
 def test_timeout_raises_unavailable_with_the_evidence(fake_index):
-    chat = QueueChatModel(replies=[TimeoutError("read timed out")])
+    chat = FakeChatModel(replies=[TimeoutError("read timed out")])
     answerer = Answerer(fake_index, chat_model=chat)
     with pytest.raises(LLMUnavailableError, match="GUIDEQA_LLM_TIMEOUT_S") as info:
         answerer.ask(QUESTION)
