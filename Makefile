@@ -25,7 +25,8 @@ run: install
 	$(BIN)/guideqa ingest
 	$(BIN)/guideqa serve
 
-test: install
+# lint first: CI runs `make test`, so it enforces ruff and mypy too
+test: lint
 	bash .ci/install-browser
 	$(BIN)/python -m pytest
 
@@ -35,6 +36,7 @@ eval: install
 
 lint: install
 	$(BIN)/python -m ruff check rag ingest api evals tests
+	$(BIN)/python -m mypy
 
 clean:
 	rm -rf $(VENV) .guideqa .pytest_cache

@@ -42,7 +42,8 @@ class RichProgress(SyncProgress):
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Files or directories (default: corpus/)."),
     prune: bool = typer.Option(False, "--prune", help="Remove documents that vanished from these directories."),
-    reindex: bool = typer.Option(False, "--reindex", help="Drop the whole index first and rebuild it (e.g. after changing the embedder)."),
+    reindex: bool = typer.Option(False, "--reindex", help="Drop the whole index first and rebuild it "
+                                 "(e.g. after changing the embedder)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Ingest guideline documents (PDF, txt, md) incrementally into the index."""
@@ -104,7 +105,8 @@ def docs_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
         index = open_index(settings())
         records = sorted(index.data.documents.values(), key=lambda r: r.doc_id)
     if as_json:
-        typer.echo(json.dumps([r.model_dump(mode="json", exclude={"chunk_ids"}) | {"chunks": len(r.chunk_ids)} for r in records], indent=2))
+        rows = [r.model_dump(mode="json", exclude={"chunk_ids"}) | {"chunks": len(r.chunk_ids)} for r in records]
+        typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(records)} documents (corpus version {index.corpus_version})")
     for col in ("id", "title", "type", "chunks", "pages", "ingested at"):

@@ -7,7 +7,6 @@ question asked meanwhile sees the old version or the new one.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import uuid
 from pathlib import Path
@@ -43,8 +42,8 @@ def ingest_upload(index: Index, lock: threading.Lock, tmp: Path,
         backup = None
         if target.exists():
             backup = target.with_name(f".previous-{uuid.uuid4().hex}")
-            os.replace(target, backup)
-        os.replace(tmp, target)
+            target.replace(backup)
+        tmp.replace(target)
         try:
             report = sync(index, [target])
         except BaseException:
@@ -71,7 +70,7 @@ def ingest_upload(index: Index, lock: threading.Lock, tmp: Path,
 
 def _restore(target: Path, backup: Path | None) -> None:
     if backup is not None:
-        os.replace(backup, target)
+        backup.replace(target)
     else:
         target.unlink(missing_ok=True)
 

@@ -1,6 +1,7 @@
 """Ingestion benchmark (not a test): embedder alone vs full ingestion, no-op re-sync, peak memory.
 
-    python -m evals.bench_ingest [--extra ../shared/pdfs] [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf]
+    python -m evals.bench_ingest [--extra ../shared/pdfs] \
+        [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf]
 
 Everything is measured in one run on the same machine and the same chunks, so the ratios hold
 even when the machine is noisy. Targets: ingestion within 1.15x of embedding alone; a no-op
@@ -34,7 +35,8 @@ from rag.settings import IngestSettings, Settings, StoreSettings  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def embed_alone(embedder: SentenceTransformerEmbedder, paths: list[Path], settings: IngestSettings) -> tuple[float, int]:
+def embed_alone(embedder: SentenceTransformerEmbedder, paths: list[Path],
+                settings: IngestSettings) -> tuple[float, int]:
     """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
     texts = []
     for path, root in discover(paths)[0]:
@@ -76,7 +78,7 @@ def peak_rss_mb(path: Path, data_dir: Path) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KB on Linux
 
 
-def measure(name: str, embedder, paths: list[Path], tmp: Path) -> dict:  # noqa: ANN001
+def measure(name: str, embedder: SentenceTransformerEmbedder, paths: list[Path], tmp: Path) -> dict:
     alone, n_chunks = embed_alone(embedder, paths, IngestSettings())
     full, resync, embedded = full_ingest(embedder, paths, tmp / name)
     return {

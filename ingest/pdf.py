@@ -54,7 +54,7 @@ def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]
         title = _pdf_title(reader)
     except IngestError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure means this file is unusable
+    except Exception as exc:  # any parser failure means this file is unusable
         raise CorruptFileError(
             f"{path}: cannot be read as a PDF ({type(exc).__name__}: {exc}); re-download or "
             f"re-export it"
@@ -75,7 +75,7 @@ def _open_pdf(path: Path, data: bytes) -> Any:
         fix = "remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and re-ingest"
         try:
             decrypted = reader.decrypt("")  # many PDFs are encrypted with an empty password
-        except Exception as exc:  # noqa: BLE001 - unsupported algorithms, missing crypto
+        except Exception as exc:  # unsupported algorithms, missing crypto
             raise EncryptedPDFError(f"{path}: encrypted ({exc}); {fix}") from exc
         if decrypted == PasswordType.NOT_DECRYPTED:
             raise EncryptedPDFError(f"{path}: password-protected; {fix}")
@@ -97,7 +97,7 @@ def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
-        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
+        except Exception as exc:  # one bad page must not lose the others
             logger.warning("page %d: text extraction failed: %s", number, exc)
             text, failed = "", [*failed, number]
         if _safely(False, _lacks_text_layer, page, text):
@@ -114,7 +114,7 @@ def _safely(default: Any, func: Any, *args: Any) -> Any:
     """func(*args), or `default` if a damaged annotation or resource makes it fail."""
     try:
         return func(*args)
-    except Exception as exc:  # noqa: BLE001 - the damage costs only this detail of the page
+    except Exception as exc:  # the damage costs only this detail of the page
         logger.warning("%s failed: %s", func.__name__, exc)
         return default
 
@@ -140,7 +140,8 @@ def _form_values(page: Any, number: int) -> list[tuple[str, str]]:
 
 def _widget_field(annot: Any) -> tuple[str, str, str]:
     """(qualified name, label, value) of a widget; its field may be the widget or a parent."""
-    names, node, value, label = [], annot, None, None
+    names: list[str] = []
+    node, value, label = annot, None, None
     for _ in range(32):  # a field tree is shallow; the bound guards against /Parent cycles
         if node is None:
             break
@@ -177,10 +178,11 @@ def _lacks_text_layer(page: Any, text: str) -> bool:
 def _largest_image(resources: Any, seen: set[int]) -> int | None:
     """Pixel count of the largest image XObject, searching nested forms; None if no image."""
     xobjects = _get(resources, "/XObject") if resources is not None else None
-    best = None
+    best: int | None = None
     for ref in (xobjects or {}).values():
         obj = ref.get_object()
         subtype = obj.get("/Subtype")
+        pixels: int | None
         if subtype == "/Image":
             pixels = int(_get(obj, "/Width") or 0) * int(_get(obj, "/Height") or 0)
         elif subtype == "/Form" and id(obj) not in seen:
@@ -232,7 +234,7 @@ def _page_ranges(numbers: list[int]) -> str:
 def _pdf_title(reader: Any) -> str | None:
     try:
         raw = (reader.metadata or {}).get("/Title")
-    except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
+    except Exception:  # a broken info dictionary only costs the title
         return None
     title = " ".join(str(raw).split()) if raw else ""
     if len(title) < 3 or not any(ch.isalpha() for ch in title) or _JUNK_TITLE_RE.fullmatch(title):

@@ -19,10 +19,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
 
@@ -39,7 +38,7 @@ def fsync_dir(directory: Path) -> None:
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive advisory lock on `path` (created if needed) for the block."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
+    with path.open("a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

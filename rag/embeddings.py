@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder(Embedder):
         self._spec = model
         self._device = device
         self._threads = threads
-        self._model = None
+        self._model: MeanPoolingEncoder | _SentenceTransformersEncoder | None = None
         self._lock = threading.Lock()
         self.name = "all-MiniLM-L6-v2" if model == PACKAGED_MODEL else Path(model).name
 
@@ -97,7 +97,7 @@ class SentenceTransformerEmbedder(Embedder):
     def warm_up(self) -> None:
         self._load()
 
-    def _load(self):  # noqa: ANN202 - returns a SentenceTransformer, imported lazily
+    def _load(self) -> MeanPoolingEncoder | _SentenceTransformersEncoder:
         if self._model is not None:
             return self._model
         with self._lock:
@@ -131,7 +131,10 @@ class _SentenceTransformersEncoder:
 
         self.model = SentenceTransformer(str(path), device=device)
         getter = getattr(self.model, "get_embedding_dimension", None)
-        self.dim = int((getter or self.model.get_sentence_embedding_dimension)())
+        dim = (getter or self.model.get_sentence_embedding_dimension)()
+        if dim is None:
+            raise EmbedderError(f"the model at {path} does not state its embedding dimension")
+        self.dim = int(dim)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self.model.encode(list(texts), batch_size=max(1, len(texts)),

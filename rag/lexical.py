@@ -149,8 +149,8 @@ class LexicalIndex:
 
     # ------------------------------------------------------------------ persistence
     def save(self, data_dir: Path) -> None:
-        state = {"tokenizer": TOKENIZER_VERSION, "corpus_version": self.corpus_version, "entries": self.entries, "ids": self._ids,
-                 "bm25": self._bm25, "abbreviations": self.abbreviations, "df": self.df}
+        state = {"tokenizer": TOKENIZER_VERSION, "corpus_version": self.corpus_version, "entries": self.entries,
+                 "ids": self._ids, "bm25": self._bm25, "abbreviations": self.abbreviations, "df": self.df}
         atomic_write_bytes(data_dir / LEXICAL_FILE, pickle.dumps(state, protocol=5))
 
     @classmethod
@@ -159,7 +159,7 @@ class LexicalIndex:
         if not path.exists():
             return cls()
         try:
-            state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, see module doc
+            state = pickle.loads(path.read_bytes())  # our own file, see module doc
         except Exception as exc:  # a damaged index is rebuilt, never fatal
             log.warning("lexical index %s unreadable (%s); it will be rebuilt", path, exc)
             return cls()

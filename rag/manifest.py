@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -46,7 +47,7 @@ class ManifestData(BaseModel):
         return sum(len(rec.chunk_ids) for rec in self.documents.values())
 
 
-def corpus_version(records) -> str:  # noqa: ANN001 - any iterable of DocumentRecord
+def corpus_version(records: Iterable[DocumentRecord]) -> str:
     """A short hash over (doc_id, content hash) pairs: equal corpora, equal versions."""
     lines = sorted(f"{r.doc_id}\t{r.content_hash}\t{r.config_hash}" for r in records)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]

@@ -17,8 +17,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from rag.embeddings import HashEmbedder, SentenceTransformerEmbedder  # noqa: E402
-from rag.settings import (  # noqa: E402
+from rag.embeddings import HashEmbedder, SentenceTransformerEmbedder
+from rag.settings import (
     EmbedderSettings,
     IngestSettings,
     RetrievalSettings,
@@ -81,7 +81,7 @@ def running_server(cmd: list[str], port: int, log_path: Path, *, env: dict | Non
                    cwd: Path | None = None, timeout: float = 60.0) -> Iterator[Path]:
     """Start `cmd`, wait until it listens on 127.0.0.1:`port`, stop it afterwards; yields the
     path of its log (stdout and stderr)."""
-    with open(log_path, "wb") as log:
+    with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
         try:
             wait_for_port(port, proc, timeout=timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1/ask", tags=["ask"], dependencies=[AskKey])
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "An API key is required (GUIDEQA_REQUIRE_KEY_FOR_ASK)."},
     422: {"model": Problem, "description": "Invalid body, or mode 'llm' without an LLM."},
     503: {"model": Problem, "description": "The LLM backend is unreachable; `evidence` holds the "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -14,8 +14,9 @@ from rag.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
 
-_AUTH = {401: {"model": Problem, "description": "An API key is required (GUIDEQA_API_KEYS)."}}
-_NOT_FOUND = {404: {"model": Problem, "description": "No document with that id."}}
+_AUTH: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "An API key is required (GUIDEQA_API_KEYS)."}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "No document with that id."}}
 
 
 @router.get("/v1/documents", response_model=list[DocumentSummary], summary="List the documents")

@@ -130,7 +130,7 @@ def test_headers_need_three_pages():
 
 def test_a_line_on_too_few_pages_is_kept():
     pages = _pages(5)
-    pages = [p.replace("GuideQA Test Corpus - Luspatercept", "Own title %d" % i) for i, p in
+    pages = [p.replace("GuideQA Test Corpus - Luspatercept", f"Own title {i}") for i, p in
              enumerate(pages)]
     pages[0] = pages[1] = "Intermittent banner line\n" + pages[0]
     text, _, removed = normalize_pages(pages)

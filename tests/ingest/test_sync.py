@@ -29,7 +29,7 @@ class CountingEmbedder(HashEmbedder):
         super().__init__(64)
         self.embedded = 0
 
-    def embed_batch(self, texts):  # noqa: ANN001
+    def embed_batch(self, texts):
         self.embedded += len(texts)
         return super().embed_batch(texts)
 
@@ -51,7 +51,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def index(settings):  # noqa: ANN001
+def index(settings):
     return Index(settings, CountingEmbedder(), store=InMemoryStore())
 
 

@@ -10,7 +10,7 @@ import pytest
 from ingest.sync import sync
 from rag.answer import Answerer
 from rag.prompts import SYSTEM_PROMPT, build_messages
-from rag.types import Chunk
+from rag.types import Answer, Chunk
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.unit
@@ -43,7 +43,10 @@ def test_injected_document_does_not_change_the_extractive_answer(tmp_path, fake_
     sync(fake_index, [docs])
     poisoned = Answerer(fake_index).ask(QUESTION)
     assert poisoned.verdict is None and poisoned.mode == "extractive"
-    corpus_quotes = lambda a: [c.quote for c in a.citations if c.doc_id != "injected"]  # noqa: E731
+
+    def corpus_quotes(answer: Answer) -> list[str]:
+        return [c.quote for c in answer.citations if c.doc_id != "injected"]
+
     # one more relevant document may re-rank the evidence a little (score normalisation), but
     # the corpus's key passages stay, and the instruction is at most quoted, never obeyed
     assert len(set(corpus_quotes(clean)[:3]) & set(corpus_quotes(poisoned))) >= 2

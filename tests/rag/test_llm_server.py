@@ -51,12 +51,13 @@ def index(tmp_path_factory):
 
 
 QUESTIONS = [
-    "Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and platelets 57,000 whose plan is azacitidine and then a transplant?",
+    "Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and platelets 57,000 whose plan is "
+    "azacitidine and then a transplant?",
     "What is the starting dose of luspatercept?",
 ]
 
 
-def assert_verified(answer) -> None:  # noqa: ANN001
+def assert_verified(answer) -> None:
     assert answer.mode == "llm" and answer.prompt_version
     context_ids = {c.chunk_id for c in answer.contexts}
     for citation in answer.citations:  # only what the verifier accepted survives

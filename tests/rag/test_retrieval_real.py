@@ -16,13 +16,16 @@ pytestmark = pytest.mark.integration
 # (question written from the corpus, the document that answers it)
 CASES = [
     ("What is the starting dose of luspatercept for beta-thalassemia?", "luspatercept-drug-information"),
-    ("How many patients with hematologic malignancies received off-label luspatercept, and what was the overall response rate?",
-     "luspatercept-off-label-hematologic-malignancies-abstract"),
-    ("Has luspatercept been linked to clinically apparent liver injury with jaundice?", "luspatercept-livertox-hepatotoxicity"),
-    ("What did the COMMANDS trial compare in ESA-naive transfusion-dependent LR-MDS?", "relapsed-refractory-lower-risk-mds-review"),
-    ("Which diagnostic information is missing to decide on luspatercept for an MDS patient planned for azacitidine and transplant?",
-     "luspatercept-mds-medical-necessity-answer"),
-    ("What median overall survival does the IPSS-R very low category have in untreated MDS?", "relapsed-refractory-lower-risk-mds-review"),
+    ("How many patients with hematologic malignancies received off-label luspatercept, and what was the overall "
+     "response rate?", "luspatercept-off-label-hematologic-malignancies-abstract"),
+    ("Has luspatercept been linked to clinically apparent liver injury with jaundice?",
+     "luspatercept-livertox-hepatotoxicity"),
+    ("What did the COMMANDS trial compare in ESA-naive transfusion-dependent LR-MDS?",
+     "relapsed-refractory-lower-risk-mds-review"),
+    ("Which diagnostic information is missing to decide on luspatercept for an MDS patient planned for azacitidine "
+     "and transplant?", "luspatercept-mds-medical-necessity-answer"),
+    ("What median overall survival does the IPSS-R very low category have in untreated MDS?",
+     "relapsed-refractory-lower-risk-mds-review"),
     ("Is luspatercept safe in pregnancy and breastfeeding?", "luspatercept-drug-information"),
 ]
 VIGNETTE = ("72-year-old man, lower-risk MDS with ring sideroblasts, SF3B1 mutated, Hb 7.9 g/dL, "
