@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ingest.chunking import chunk_document
 from ingest.loaders import load_file, read_directory_metadata
 from ingest.normalize import normalize_pages
+from rag.criteria.extract import extract_criteria, policy_drugs
+from rag.criteria.tree import PolicyCriteria
 from rag.errors import EmptyDocumentError
 from rag.settings import IngestSettings
 from rag.types import Chunk, Document
 
-PIPELINE_VERSION = "1"  # bump when loading, normalisation or chunking changes their output
+PIPELINE_VERSION = "2"  # bump when loading, normalisation, chunking or criteria extraction changes
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,6 +27,8 @@ class Prepared:
     document: Document
     chunks: list[Chunk]
     config_hash: str
+    criteria: list[PolicyCriteria] = field(default_factory=list)
+    criteria_drugs: list[str] = field(default_factory=list)
 
 
 def file_hash(path: Path) -> str:
@@ -75,4 +82,17 @@ def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str)
     chunks = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
     if not chunks:
         raise EmptyDocumentError(f"{path.name}: no text left to index after normalisation.")
-    return Prepared(document, chunks, config_hash(path, settings))
+    criteria, drugs = _criteria(document)
+    return Prepared(document, chunks, config_hash(path, settings), criteria, drugs)
+
+
+def _criteria(document: Document) -> tuple[list[PolicyCriteria], list[str]]:
+    """The document's coverage criteria trees; a failure costs the trees, never the document."""
+    try:
+        trees = extract_criteria(document.text, document.page_starts)
+        return trees, policy_drugs(document.text) if trees else []
+    except Exception as exc:  # a parser bug on an odd document must not fail its ingest
+        log.warning("criteria extraction failed for %s", document.doc_id, exc_info=True)
+        document.warnings.append(f"coverage criteria could not be extracted ({type(exc).__name__}: {exc}); "
+                                 f"the document is searchable, but no criteria tree is checked against it")
+        return [], []

@@ -110,6 +110,8 @@ class _Run:
             n_pages=doc.n_pages,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=doc.warnings,
+            criteria=prepared.criteria,
+            criteria_drugs=prepared.criteria_drugs,
         )
         self.data.documents[doc.doc_id] = record
         self.index.publish(self.data)  # the commit point

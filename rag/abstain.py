@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.drug_names import DRUG_STEM
 from rag.retrieve import Retrieval
 
 # Words of the question's framing, not its subject: unknown to the corpus without meaning a gap.
@@ -25,15 +26,6 @@ explained summary summarize regarding review reviewed information entry monograp
 trial kind main design thought step differ started quickly exceed kept needing triggered size
 supplied interval route continue avoidance happen happened happens describe mean means
 """.split())
-# Nonproprietary-name stems (USAN/INN) that mark a word as a drug name.
-DRUG_STEM = re.compile(
-    r"(mab|cept|tinib|nib|ciclib|glutide|glinide|tide|stat|sirox|vir|urea|parin|pril|sartan|olol|"
-    r"dipine|azole|mycin|cillin|cycline|floxacin|oxetine|pam|lam|prazole|tidine|gliptin|gliflozin|"
-    r"platin|taxel|rubicin|limus|lukast|terol|sone|lone|caine|semide|thiazide|dronate|poetin|"
-    r"grastim|kinra|ximab|zumab|umab|parib|rafenib|degib|lisib)$"
-)
-
-
 @dataclass
 class Evidence:
     sufficient: bool

@@ -15,12 +15,16 @@ from collections.abc import Iterator
 from langchain_core.language_models import BaseChatModel
 
 from rag.abstain import Evidence, assess
+from rag.criteria.check import check_request, compose
+from rag.criteria.judges import LeafJudge, LLMJudge, RuleJudge
+from rag.criteria.select import Selection, select_tree
+from rag.criteria.tree import VERDICT_OF, PolicyCriteria, annotate, leaves
 from rag.errors import ConfigurationError, LLMError
 from rag.extractive import NO_VERDICT_NOTE, extractive_draft
 from rag.index import Index
 from rag.llm import generate, make_chat_model, model_name, stream_reply
-from rag.prompts import PROMPT_VERSION
-from rag.questions import is_necessity_question
+from rag.prompts import CRITERIA_PROMPT_VERSION, PROMPT_VERSION
+from rag.questions import is_coverage_request, is_necessity_question
 from rag.reply_stream import AnswerTextStream
 from rag.retrieve import Retrieval, Retriever
 from rag.types import (
@@ -29,6 +33,7 @@ from rag.types import (
     AnswerMode,
     Context,
     ContextsEvent,
+    DocumentRecord,
     Filters,
     StreamEvent,
     Timings,
@@ -90,7 +95,8 @@ class Answerer:
         mode = mode or ("llm" if llm else self.default_mode())
         yield ContextsEvent(contexts=contexts(retrieval))
         reply = None
-        if tokens and mode == "llm" and self.evidence(retrieval).sufficient:
+        selection = self.select_tree(retrieval)
+        if tokens and mode == "llm" and selection.policy is None and self.evidence(retrieval).sufficient:
             pieces: list[str] = []
             decoder = AnswerTextStream()
             chunks = [h.chunk for h in retrieval.hits]
@@ -100,7 +106,7 @@ class Answerer:
                     if delta := decoder.feed(piece):
                         yield TokenEvent(text=delta)
             reply = "".join(pieces)
-        answer = self.answer(retrieval, mode=mode, llm=llm, reply=reply)
+        answer = self._answer(retrieval, mode, llm, reply, selection)
         answer.timings_ms = timings(started, retrieved, time.perf_counter())
         yield AnswerEvent(answer=answer)
 
@@ -114,8 +120,22 @@ class Answerer:
                reply: str | None = None) -> Answer:
         """Generate and verify an answer from a finished retrieval (and its snapshot). In llm
         mode, `reply` is the model's reply when it was already produced (streamed) for it."""
-        evidence = self.evidence(retrieval)
+        return self._answer(retrieval, mode, llm, reply, self.select_tree(retrieval))
+
+    def select_tree(self, retrieval: Retrieval) -> Selection:
+        """The criteria tree a medical-necessity question is checked against, from the policies
+        of the retrieval's snapshot (within its filters), or why none applies."""
+        if not is_coverage_request(retrieval.query):
+            return Selection(None, None, "not a medical-necessity question or coverage request")
+        records = [r for r in retrieval.snapshot.data.documents.values() if r.criteria and _allowed(r, retrieval)]
+        return select_tree(retrieval.query, records, retrieval.snapshot.lexical.abbreviations, population_met)
+
+    def _answer(self, retrieval: Retrieval, mode: AnswerMode, llm: str | None, reply: str | None,
+                selection: Selection) -> Answer:
         base = self._base(retrieval, mode)
+        if selection.policy is not None and selection.record is not None:
+            return self._tree_answer(base, retrieval, selection, mode, llm)
+        evidence = self.evidence(retrieval)
         if not evidence.sufficient:
             return self._abstain(base, evidence)
         if mode == "extractive":
@@ -125,6 +145,30 @@ class Answerer:
         with self._evidence_on_failure(retrieval):
             draft = generate(chat, retrieval.query, [h.chunk for h in retrieval.hits], reply=reply)
         return self._finish(base, draft, draft.answerable, retrieval, evidence, mode)
+
+    def _tree_answer(self, base: Answer, retrieval: Retrieval, selection: Selection, mode: AnswerMode,
+                     llm: str | None) -> Answer:
+        """The answer from a policy's criteria tree: the model (llm mode) only judges single
+        criteria; the verdict follows from the tree. Extractive mode checks what exact rules can."""
+        record, policy = selection.record, selection.policy
+        assert record is not None and policy is not None
+        judges: list[LeafJudge] = [RuleJudge()]
+        if mode == "llm":
+            chat = self._require_chat(llm)
+            judges.insert(0, LLMJudge(chat, record.meta.title, policy.indication, policy.line))
+            base.model, base.prompt_version = model_name(chat), CRITERIA_PROMPT_VERSION
+        chunks = self.index.store.get(record.chunk_ids)
+        with self._evidence_on_failure(retrieval):
+            check = check_request(retrieval.query, record, policy, selection.why, judges, chunks)
+        verdict = VERDICT_OF[check.result.result] if mode == "llm" else None
+        text = compose(check, verdict_given=mode == "llm")
+        if mode == "extractive":
+            text = f"{text}\n\n{NO_VERDICT_NOTE}"
+        return base.model_copy(update={
+            "answer": text, "answerable": True, "verdict": verdict, "criteria": check.criteria,
+            "missing_information": check.missing_information, "citations": check.citations,
+            "dropped_citations": check.dropped, "criteria_tree": check.result,
+        })
 
     def _require_chat(self, llm: str | None) -> BaseChatModel:
         chat = self.chat_model(llm)
@@ -175,6 +219,25 @@ class Answerer:
         if closest:
             text += " Closest documents: " + "; ".join(closest[:3]) + "."
         return base.model_copy(update={"answer": text, "answerable": False, "verdict": None})
+
+
+def _allowed(record: DocumentRecord, retrieval: Retrieval) -> bool:
+    filters = retrieval.filters
+    if filters is None:
+        return True
+    if filters.doc_ids and record.doc_id not in filters.doc_ids:
+        return False
+    return not (filters.doc_types and record.meta.doc_type not in filters.doc_types)
+
+
+def population_met(policy: PolicyCriteria, question: str) -> bool:
+    """Does the request meet a population section ("Patients less than 19 years of age") by the
+    exact rules alone?"""
+    tree = policy.tree.model_copy(deep=True)
+    judged = RuleJudge().judge(question, tree)
+    for position, leaf in enumerate(leaves(tree)):
+        leaf.status = judged[position].status if position in judged else "unknown"
+    return annotate(tree) == "met"
 
 
 def contexts(retrieval: Retrieval) -> list[Context]:

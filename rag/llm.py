@@ -11,7 +11,8 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import ValidationError
@@ -28,6 +29,7 @@ from rag.types import VERDICTS, Chunk
 from rag.verify import Draft
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PROVIDERS = ("openai", "anthropic", "ollama", "llamacpp")
 
@@ -107,8 +109,8 @@ def model_name(chat: BaseChatModel) -> str:
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
-def parse_draft(text: str) -> LLMDraft:
-    """The JSON object in a model reply (fenced or bare) as an LLMDraft."""
+def json_object(text: str) -> dict:
+    """The JSON object in a model reply (fenced or bare), or LLMOutputError saying what is wrong."""
     fenced = _FENCE.search(text)
     body = fenced.group(1) if fenced else text
     start, end = body.find("{"), body.rfind("}")
@@ -125,7 +127,12 @@ def parse_draft(text: str) -> LLMDraft:
         raise LLMOutputError(f"the model's reply is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise LLMOutputError("the model's JSON is not an object")
-    return lenient_draft(data)
+    return data
+
+
+def parse_draft(text: str) -> LLMDraft:
+    """The JSON object in a model reply as an LLMDraft."""
+    return lenient_draft(json_object(text))
 
 
 def lenient_draft(data: dict) -> LLMDraft:
@@ -173,18 +180,24 @@ def generate(chat: BaseChatModel, question: str, chunks: Sequence[Chunk], repair
              reply: str | None = None) -> LLMDraft:
     """Ask the model (unless its `reply` was already streamed), then parse it; one repair
     attempt when the reply is not valid JSON."""
-    messages = build_messages(question, chunks)
+    return ask_json(chat, build_messages(question, chunks), parse_draft, repair=repair, reply=reply)
+
+
+def ask_json(chat: BaseChatModel, messages: list[tuple[str, str]], parse: Callable[[str], T], *,
+             repair: bool = True, reply: str | None = None) -> T:
+    """`parse` of the model's reply to `messages` (or of `reply` when it was already produced);
+    one repair request when the reply cannot be parsed."""
     if reply is None:
         reply = _invoke(chat, messages)
     try:
-        return parse_draft(reply)
+        return parse(reply)
     except LLMOutputError as first:
         if not repair:
             raise
         log.info("malformed model output, asking once for a repair: %s", first)
         retry = messages + [("assistant", reply), ("user", "That was not valid JSON of the "
                             "required shape. Reply again with the JSON object only.")]
-        return parse_draft(_invoke(chat, retry))
+        return parse(_invoke(chat, retry))
 
 
 def stream_reply(chat: BaseChatModel, question: str, chunks: Sequence[Chunk]) -> Iterator[str]:

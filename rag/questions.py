@@ -17,6 +17,21 @@ def is_necessity_question(question: str) -> bool:
     return bool(_NECESSITY.search(question))
 
 
+# A request as a reviewer receives it: "PA request: ...", "Renewal for X: ...", "Continuation
+# request", "reauthorization", or a patient's case ("Adalimumab for a 4-year-old with ..."),
+# besides any medical-necessity question.
+_REQUEST = re.compile(
+    r"\bPA\b|(?i:\bprior[\s-]+auth|\bauthori[sz]ation\b|\brequest(?:ed|s)?\b|\brenew(?:al)?\b|\bre-?authori[sz]|"
+    r"\bcontinu(?:ation|ed\s+therapy)\b|\brecertif|\b\d+[\s-]*(?:years?|months?|weeks?)[\s-]*old\b|"
+    r"\b(?:for|in)\s+an?\s+(?:\w+\s+){0,2}(?:patient|man|woman|boy|girl|child|infant|adult|member)\b)"
+)
+
+
+def is_coverage_request(question: str) -> bool:
+    """A medical-necessity question, or a prior-authorization request however it is phrased."""
+    return is_necessity_question(question) or bool(_REQUEST.search(question))
+
+
 # A medical-necessity question asks, implicitly, for the criteria and what they require.
 NECESSITY_TERMS = "indication criteria approved indicated required only after failure missing information"
 

@@ -66,6 +66,7 @@ class Retrieval:
     hits: list[Retrieved]
     snapshot: Snapshot
     query_terms: list[str] = field(default_factory=list)
+    filters: Filters | None = None  # what the search was restricted to, if anything
 
     @property
     def corpus_version(self) -> str:
@@ -197,4 +198,4 @@ class Retriever:
         fused = fuse(legs, cfg, boosted)
         hits = [Retrieved(legs.chunks[c], fused[c], legs.dense.get(c), legs.lexical.get(c))
                 for c in rank(fused, legs.chunks, cfg, top_k)]
-        return Retrieval(query, texts.expanded, hits, snapshot, tokenize(query))
+        return Retrieval(query, texts.expanded, hits, snapshot, tokenize(query), filters)

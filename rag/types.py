@@ -11,6 +11,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from rag.criteria.tree import CriteriaTreeResult, PolicyCriteria
+
 DocType = Literal[
     "drug_label",
     "review",
@@ -101,6 +103,12 @@ class DocumentRecord(BaseModel):
     n_pages: int | None = None
     ingested_at: str = Field(description="UTC ISO timestamp of the commit.")
     warnings: list[str] = Field(default_factory=list)
+    criteria: list[PolicyCriteria] = Field(
+        default_factory=list, description="Coverage criteria trees extracted at ingest (payer policies)."
+    )
+    criteria_drugs: list[str] = Field(
+        default_factory=list, description="The drugs the criteria cover, brand and generic, most used first."
+    )
 
 
 class Filters(BaseModel):
@@ -208,6 +216,12 @@ class Answer(BaseModel):
     )
     dropped_citations: list[str] = Field(
         default_factory=list, description="Why each citation the verifier removed failed."
+    )
+    criteria_tree: CriteriaTreeResult | None = Field(
+        default=None,
+        description="For a medical-necessity question that a policy's criteria tree covers: the tree "
+        "chosen (and why), every criterion checked against the request, and the result that decides "
+        "the verdict. Null when no tree applies.",
     )
 
 
