@@ -98,12 +98,21 @@ def eval_cmd(
     ] = None,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="The benchmark's data folder, e.g. ../shared/benchmarks/pubmedqa."),
+        typer.Option("--data", help="The benchmark's data folder (e.g. ../shared/benchmarks/pubmedqa), or "
+                     "with --criteria the folder of the policy PDFs (e.g. ../shared/pdfs)."),
     ] = None,
+    criteria: Annotated[
+        bool,
+        typer.Option("--criteria", help="Score criteria-tree extraction and PA vignettes instead "
+                     "(evals/gold/criteria.jsonl, vignettes.jsonl); needs --data."),
+    ] = False,
 ) -> None:
     """Score answers against gold Q&A; exit 1 when quality is below a threshold or regressed."""
     if benchmark is not None:
         _benchmark(benchmark, data, out)
+        return
+    if criteria:
+        _criteria(data, mode, thresholds, out)
         return
     answer_mode = MODES.get(mode)
     if answer_mode is None:
@@ -131,6 +140,26 @@ def eval_cmd(
         highlight=False,
     )
     raise typer.Exit(gate.exit_code)
+
+
+def _criteria(data: Path | None, mode: str, thresholds: Path, out: Path | None) -> None:
+    from evals import criteria_report
+    from evals.criteria import run_criteria_eval
+    from rag.llm import make_chat_model
+
+    if data is None:
+        err_console.print("[bold red]error:[/] --criteria needs --data PATH (the folder of the policy PDFs).")
+        raise typer.Exit(2)
+    cfg = settings()
+    with user_errors():
+        real = make_chat_model(cfg.llm) if mode == "llm" else None
+        with console.status("extracting criteria, ingesting the vignettes' policies, asking every vignette"):
+            report = run_criteria_eval(data, cfg, real_llm=real)
+        violations = criteria_report.gate(report, thresholds)
+        path = criteria_report.write(report, out or _default_out())
+    criteria_report.show(report, violations, thresholds, console)
+    console.print(f"report: {path}", highlight=False)
+    raise typer.Exit(1 if violations else 0)
 
 
 def _benchmark(name: str, data: Path | None, out: Path | None) -> None:
