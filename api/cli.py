@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from api import cli_ask, cli_ingest, cli_serve
+from api import cli_ask, cli_criteria, cli_ingest, cli_serve
 from evals.cli import eval_cmd
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command("ingest")(cli_ingest.ingest)
 app.add_typer(cli_ingest.docs_app, name="docs")
 app.command("ask")(cli_ask.ask)
+app.command("criteria")(cli_criteria.criteria)
 app.command("serve")(cli_serve.serve)
 app.command("eval")(eval_cmd)
 

@@ -11,7 +11,9 @@ from rich.panel import Panel
 from rich.progress import track
 
 from api.cli_common import console, err_console, settings, user_errors
+from api.cli_criteria import policy_tree
 from rag.answer import Answerer
+from rag.criteria.tree import PolicyCriteria
 from rag.errors import GuideQAError, LLMUnavailableError
 from rag.index import open_index
 from rag.types import Answer, AnswerMode
@@ -98,8 +100,15 @@ def show(answer: Answer) -> None:
     badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
              if answer.verdict else "[dim]evidence only (no verdict)[/]")
     console.print(Panel(escape(answer.answer), title=f"Answer ({answer.mode}) - {badge}"))
-    for crit in answer.criteria:
-        console.print(f"  [{crit.status}] {escape(crit.criterion)} {crit.citations}")
+    if answer.criteria_tree is not None:
+        checked = answer.criteria_tree
+        console.print(f"[bold]Criteria tree[/]: {escape(checked.why)}")
+        console.print(policy_tree(PolicyCriteria(**checked.model_dump(include=set(PolicyCriteria.model_fields))),
+                                  checked.title))
+        console.print(f"  result by the policy's logic: {checked.result}")
+    else:
+        for crit in answer.criteria:
+            console.print(f"  [{crit.status}] {escape(crit.criterion)} {crit.citations}")
     for item in answer.missing_information:
         console.print(f"  missing: {escape(item)}")
     for conflict in answer.conflicts:

@@ -86,6 +86,7 @@ class DocumentSummary(BaseModel):
     )
     n_chunks: int
     n_pages: int | None = None
+    n_criteria: int = Field(default=0, description="Coverage criteria trees extracted (payer policies).")
     ingested_at: str
     content_hash: str
     warnings: list[str] = Field(default_factory=list)
@@ -98,6 +99,7 @@ class DocumentSummary(BaseModel):
             date=meta.date, url=meta.url,
             file_name=record.path.replace("\\", "/").rsplit("/", 1)[-1],
             origin=origin, n_chunks=len(record.chunk_ids), n_pages=record.n_pages,
+            n_criteria=len(record.criteria),
             ingested_at=record.ingested_at, content_hash=record.content_hash,
             warnings=record.warnings,
         )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from api import ingestion, uploads
 from api.deps import IndexDep, IngestLockDep, SettingsDep, WriteKey
 from api.schemas import ChunkPublic, DocumentDetail, DocumentSummary, IngestReportPublic, Problem
+from rag.criteria.documents import document_criteria
+from rag.criteria.fhir import questionnaire
+from rag.criteria.tree import DocumentCriteria
 from rag.errors import DocumentNotFoundError
 
 router = APIRouter(tags=["documents"])
@@ -23,6 +27,26 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "descript
 def list_documents(index: IndexDep) -> list[DocumentSummary]:
     records = sorted(index.data.documents.values(), key=lambda r: r.doc_id)
     return [DocumentSummary.from_record(r, ingestion.origin_of(r.path, index)) for r in records]
+
+
+@router.get(
+    "/v1/documents/{doc_id:path}/criteria", response_model=DocumentCriteria,
+    responses={**_NOT_FOUND, 200: {"content": {"application/fhir+json": {}}, "description": (
+        "The document's criteria trees (JSON), or with format=fhir an HL7 FHIR R4 Questionnaire in "
+        "the style of Da Vinci DTR (extensions documented in the README).")}},
+    summary="A document's coverage criteria trees (JSON or FHIR Questionnaire)")
+def get_criteria(doc_id: str, index: IndexDep, format: Literal["json", "fhir"] = "json",
+                 indication: str | None = None) -> DocumentCriteria | JSONResponse:
+    """One tree per drug x indication x line of therapy, every criterion verbatim with its page and
+    offsets. Documents without coverage criteria have an empty `policies` list."""
+    record = index.data.documents.get(doc_id)
+    if record is None:
+        raise DocumentNotFoundError(doc_id)
+    found = document_criteria(record, indication)
+    if format == "fhir":
+        body = questionnaire(found.doc_id, found.title, found.policies, record.ingested_at)
+        return JSONResponse(body, media_type="application/fhir+json")
+    return found
 
 
 @router.get("/v1/documents/{doc_id:path}", response_model=DocumentDetail, responses=_NOT_FOUND,

@@ -10,7 +10,7 @@ quote: a `DraftCitation` of the chunk that holds it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rag.criteria.judges import Judgment, LeafJudge
@@ -18,6 +18,7 @@ from rag.criteria.tree import (
     VERDICT_OF,
     CriteriaTreeResult,
     Leaf,
+    Node,
     PolicyCriteria,
     Status,
     annotate,
@@ -122,19 +123,32 @@ def compose(check: TreeCheck, verdict_given: bool) -> str:
         lines.append("Criteria checklist (exact rules only: age, numeric thresholds, time on therapy and "
                      "prescriber specialty; every other criterion is left for the reviewer).")
     lines.append(f"Policy: {r.title} - {r.indication}, {r.line} therapy{duration}.")
-    by_status: dict[str, list[Leaf]] = {"unmet": [], "met": [], "unknown": []}
-    for leaf in leaves(r.tree):
-        by_status[leaf.status or "unknown"].append(leaf)
+    by_status: dict[str, list[tuple[Leaf, str]]] = {"unmet": [], "met": [], "unknown": []}
+    for leaf, parent in _leaves_with_parent(r.tree):
+        if leaf.status == "unmet" and parent.status == "met" and parent.op != "none":
+            continue  # an option not taken in a list that is met: it decides nothing
+        # an item of a nested list reads with its list's stem ("Prescribed by one of the following:")
+        nested = parent is not r.tree and parent.stem and len(parent.stem) <= 120
+        context = f"{' '.join(parent.stem.split())} " if nested and parent.stem else ""
+        by_status[leaf.status or "unknown"].append((leaf, context))
     for status in ("unmet", "met", "unknown"):
         if not by_status[status]:
             continue
         heading = _HEADINGS[status] if verdict_given or status != "unknown" else _UNDECIDED
         lines.append(f"{heading}:")
-        for leaf in by_status[status]:
+        for leaf, context in by_status[status]:
             marker = f" [{leaf.citation}]" if leaf.citation else ""
             said = f" - request: \u201c{leaf.evidence}\u201d" if leaf.evidence else ""
-            lines.append(f"- \u201c{' '.join(leaf.text.split())}\u201d{marker}{said}")
+            lines.append(f"- {context}\u201c{' '.join(leaf.text.split())}\u201d{marker}{said}")
     return "\n".join(lines)
+
+
+def _leaves_with_parent(node: Node) -> Iterator[tuple[Leaf, Node]]:
+    for child in node.children:
+        if isinstance(child, Leaf):
+            yield child, node
+        else:
+            yield from _leaves_with_parent(child)
 
 
 _VERDICT_TEXT = {

@@ -121,9 +121,11 @@ def _threshold(leaf: str, question: str) -> Judgment | None:
         return None  # none, or several bounds (e.g. "ACQ > 1.5 or ACT < 20"): not a single exact rule
     rule = rules[0]
     key = _unit_key(rule.group("what"))
+    second = rule.group("what").split()[1:2]  # "nodular lesions": the request's span takes "lesions" too
+    tail = rf"(?:\s+{re.escape(second[0])}\w*)?" if second else ""
     values = [
         (m.group(0), float(m.group("n")))
-        for m in re.finditer(rf"{_NUM}\s*(?P<what>%|[^\W\d_][\w/μµ]*)", question)
+        for m in re.finditer(rf"{_NUM}\s*(?P<what>%|[^\W\d_][\w/μµ]*){tail}", question, re.I)
         if _unit_key(m.group("what")) == key
     ]
     if len({v for _, v in values}) != 1:

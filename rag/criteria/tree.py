@@ -90,6 +90,7 @@ class DocumentCriteria(BaseModel):
 
     doc_id: str
     title: str
+    drugs: list[str] = Field(default_factory=list, description="The drugs the policy covers, brand and generic.")
     policies: list[PolicyCriteria] = Field(default_factory=list)
 
 
