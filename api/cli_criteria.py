@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -55,8 +56,9 @@ def criteria(
 
 
 def _list(records: Iterable[DocumentRecord], as_json: bool) -> None:
-    rows = [{"doc_id": r.doc_id, "title": r.meta.title, "drugs": r.criteria_drugs[:4],
-             "policies": [f"{p.indication} ({p.line})" for p in r.criteria]} for r in records]
+    rows: list[dict[str, Any]] = [
+        {"doc_id": r.doc_id, "title": r.meta.title, "drugs": r.criteria_drugs[:4],
+         "policies": [f"{p.indication} ({p.line})" for p in r.criteria]} for r in records]
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -31,7 +31,7 @@ def _ext(name: str, **value: Any) -> dict[str, Any]:
 
 
 def _citation(doc_id: str, page: int | None, start: int | None = None, end: int | None = None) -> dict[str, Any]:
-    parts = [{"url": "document", "valueString": doc_id}]
+    parts: list[dict[str, Any]] = [{"url": "document", "valueString": doc_id}]
     if page is not None:
         parts.append({"url": "page", "valueInteger": page})
     if start is not None and end is not None:
