@@ -74,14 +74,18 @@ INITIAL_RE = re.compile(
 # An item that says a drug is approved when its criteria hold: the root of a criteria tree.
 APPROVAL_RE = re.compile(
     r"\bapprove\s+(?:if|when)\b|\bapprove\s+for\b[^.:;]{0,60}?\bif\b|\bwill\s+be\s+approved\s+(?:based|if|when)\b"
-    r"|\bmust\s+meet\b|\bmedically\s+necessary\s+when\b|\bapproval\s+criteria\b|\bcriteri(?:on|a)\s+(?:are|is)\s+met\b",
+    r"|\bmust\s+meet\b|\bmedically\s+necessary\s+(?:when|if|for)\b|\bapproval\s+criteria\b"
+    r"|\bcriteri(?:on|a)\s+(?:are|is)\s+met\b|\bmay\s+be\s+(?:granted|approved|authori[sz]ed)\b"
+    r"|\b(?:when|if)\s+(?:all|any|one|both|each)\s+of\s+the\s+following\b",
     re.I,
 )
 # Approval duration, in a stem ("Approve for 1 year") or a line after the list.
+_PERIOD = r"\d+\s+(?:years?|months?|weeks?|days?)"
 DURATION_RE = re.compile(
-    r"\bapprove\s+for\s+(?P<a>\d+\s+(?:years?|months?|weeks?|days?))\b"
-    r"|\bauthori[sz]ation\s+will\s+be\s+issued\s+for\s+(?P<b>\d+\s+(?:years?|months?|weeks?|days?))"
-    r"|\bapproval\s+duration:\s*(?P<c>[^\n]+?)\s*$",
+    rf"\bapprove(?:d)?\s+for\s+(?:up\s+to\s+)?(?P<a>{_PERIOD})\b"
+    rf"|\bauthori[sz]ation\s+will\s+be\s+issued\s+for\s+(?P<b>{_PERIOD})"
+    rf"|\b(?:authori[sz]ation|approval)\s+of\s+(?:up\s+to\s+)?(?P<d>{_PERIOD})"
+    r"|\b(?:initial\s+|continu\w+\s+)?approval\s+duration:\s*(?P<c>[^\n]+?)\s*$",
     re.I | re.M,
 )
 # Lines that end an item's own text: durations, tables, footnotes, page furniture.

@@ -57,7 +57,7 @@ def extract_criteria(text: str, page_starts: list[int] | None = None) -> list[Po
     out: list[PolicyCriteria] = []
     for top in outline.roots:
         for root in _roots(top, doc):
-            policy = _policy(root, doc, drug)
+            policy = _policy(root, doc, drug, outline.headings)
             if policy is not None:
                 out.append(policy)
     return out
@@ -160,9 +160,13 @@ def _ancestors(item: Item) -> list[Item]:
     return out
 
 
-def _line(root: Item, doc: PolicyText) -> Line:
-    for item in (root, *_ancestors(root)):
-        line = cv.line_of(_heading_words(doc.own(item)))
+def _line(root: Item, doc: PolicyText, headings: list[tuple[int, str]]) -> Line:
+    """The line the root or an item above it names; else what the root's text says; else the
+    last section heading before it ("Continuation of Therapy"); else initial."""
+    texts = [_heading_words(doc.own(item)) for item in (root, *_ancestors(root))] + [doc.own(root)]
+    texts += [text for at, text in reversed(headings) if at < root.start][:1]
+    for text in texts:
+        line = cv.line_of(text)
         if line is not None:
             return line
     return "initial"
@@ -170,7 +174,12 @@ def _line(root: Item, doc: PolicyText) -> Line:
 
 def _heading_words(text: str) -> str:
     """What an item says before its approval statement: "Dravet Syndrome" of "Dravet Syndrome.
-    Approve if ...", "Patient is Currently Receiving Epidiolex" of "... Approve for 1 year if"."""
+    Approve if ...", "Patient is Currently Receiving Epidiolex" of "... Approve for 1 year if",
+    "Breast cancer" of "Breast cancer\nAuthorization of 12 months may be granted ... when"."""
+    first, newline, rest = text.partition("\n")
+    if newline and cv.APPROVAL_RE.search(rest) and not cv.APPROVAL_RE.search(first) \
+            and len(first.split()) <= 12 and first.rstrip()[-1:] not in ".;:":
+        return " ".join(first.split()).strip(" .;")
     m = _INDICATION_CUT.search(text)
     head = text[: m.start()] if m else text
     return " ".join(head.split()).strip(" .;")
@@ -192,13 +201,13 @@ def _duration(root: Item, doc: PolicyText) -> str | None:
     texts += [doc.text[a:b] for item in reversed(list(root.walk())) for a, b in item.tail]
     for text in texts:
         if m := cv.DURATION_RE.search(text):
-            value = m.group("a") or m.group("b") or m.group("c")
+            value = m.group("a") or m.group("b") or m.group("c") or m.group("d")
             return " ".join(value.split()).rstrip(";,. ") if value else None
     return None
 
 
 # ---------------------------------------------------------------- tree
-def _policy(root: Item, doc: PolicyText, drug: str) -> PolicyCriteria | None:
+def _policy(root: Item, doc: PolicyText, drug: str, headings: list[tuple[int, str]]) -> PolicyCriteria | None:
     indication = _indication(root, doc)
     if indication is None or cv.REFERRAL_INDICATION_RE.match(indication):
         return None
@@ -209,13 +218,23 @@ def _policy(root: Item, doc: PolicyText, drug: str) -> PolicyCriteria | None:
         indication = " ".join(doc.own(root).partition("\n\n")[0].split())
         tree = Node(op="all", label=_label(root), stem=indication, children=[_leaf(root, doc, paragraph)])
     else:
-        tree = Node(op="all", children=[_leaf(root, doc)])
+        tree = Node(op="all", children=[_leaf(root, doc, _after_heading_line(root, doc))])
     found = list(leaves(tree))
     if not found or all(cv.REFERRAL_LEAF_RE.match(leaf.text) for leaf in found):
         return None
     pages = [p for p in (doc.page(root.start), doc.page(found[-1].char_end - 1)) if p is not None]
-    return PolicyCriteria(drug=drug, indication=indication, line=_line(root, doc),
+    return PolicyCriteria(drug=drug, indication=indication, line=_line(root, doc, headings),
                           approval_duration=_duration(root, doc), pages=pages, tree=tree)
+
+
+def _after_heading_line(item: Item, doc: PolicyText) -> tuple[int, int] | None:
+    """The span of an item's own text after a heading line that names its indication
+    ("Breast cancer\nAuthorization of 12 months may be granted ... when ..."), else None."""
+    own = doc.own(item)
+    first, newline, rest = own.partition("\n")
+    if not newline or _heading_words(own) != " ".join(first.split()).strip(" .;"):
+        return None
+    return item.text_start + len(first) + 1 + (len(rest) - len(rest.lstrip())), item.text_end
 
 
 def _label(item: Item) -> str | None:

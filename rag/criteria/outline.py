@@ -125,12 +125,20 @@ def _heading_line(line: str) -> bool:
     return len(letters) >= 6 and all(c.isupper() for c in letters) and len(s.split()) <= 12
 
 
+def _line_heading(line: str) -> bool:
+    """An unlabelled heading that names a line of therapy ("Continuation of Therapy", "Criteria for
+    Initial Approval"): it closes the open lists even after an item without final punctuation."""
+    words = line.rstrip(":").split()
+    return 0 < len(words) <= 8 and line[0].isupper() and line[-1] not in ".,;" and cv.line_of(line) is not None
+
+
 class Outline:
     """Parses a document's text into top-level items (`roots`), each with nested children."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.roots: list[Item] = []
+        self.headings: list[tuple[int, str]] = []  # (offset, text) of the headings that closed lists
         self._stack: list[_Level] = []
         self._current: Item | None = None  # the item whose own text or notes are being read
         self._state = "text"  # text | note | tail | closed
@@ -211,8 +219,9 @@ class Outline:
                 self._label_line(match, readings, start + lead, end)
             elif cv.SEPARATOR_LINE_RE.match(stripped):
                 self._connector(stripped)
-            elif _heading_line(stripped) or (prev_blank and self._section_heading(stripped)):
+            elif _heading_line(stripped) or (prev_blank and (self._section_heading(stripped) or _line_heading(stripped))):
                 self._stack, self._current, self._state = [], None, "closed"
+                self.headings.append((start + lead, stripped))
             elif cv.NOTE_RE.match(stripped) and self._current is not None:
                 self._current.notes.append((start + lead, end))
                 self._state = "note"
