@@ -219,7 +219,7 @@ class Outline:
                 self._label_line(match, readings, start + lead, end)
             elif cv.SEPARATOR_LINE_RE.match(stripped):
                 self._connector(stripped)
-            elif _heading_line(stripped) or (prev_blank and (self._section_heading(stripped) or _line_heading(stripped))):
+            elif _heading_line(stripped) or (prev_blank and self._heading_after_blank(stripped)):
                 self._stack, self._current, self._state = [], None, "closed"
                 self.headings.append((start + lead, stripped))
             elif cv.NOTE_RE.match(stripped) and self._current is not None:
@@ -237,6 +237,9 @@ class Outline:
         if match.group("bullet"):  # "o", "-" and "*" also start words: only before a capital
             return match.group("bullet") in "•▪◦‣⁃∙➢►▶" or rest[0].isupper()
         return rest[0].isupper() or rest[0] in "[(\"'“" or rest[0].isdigit()
+
+    def _heading_after_blank(self, line: str) -> bool:
+        return self._section_heading(line) or _line_heading(line)
 
     def _section_heading(self, line: str) -> bool:
         """A short unlabelled title after a blank line, when no item is mid-sentence."""
