@@ -105,7 +105,8 @@ def docs_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
         index = open_index(settings())
         records = sorted(index.data.documents.values(), key=lambda r: r.doc_id)
     if as_json:
-        rows = [r.model_dump(mode="json", exclude={"chunk_ids"}) | {"chunks": len(r.chunk_ids)} for r in records]
+        rows = [r.model_dump(mode="json", exclude={"chunk_ids", "criteria"})
+                | {"chunks": len(r.chunk_ids), "criteria_trees": len(r.criteria)} for r in records]
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(records)} documents (corpus version {index.corpus_version})")
