@@ -135,6 +135,14 @@ class Answerer:
         base = self._base(retrieval, mode)
         if selection.policy is not None and selection.record is not None:
             return self._tree_answer(base, retrieval, selection, mode, llm)
+        answer = self._passages_answer(base, retrieval, mode, llm, reply)
+        if selection.candidates:  # a policy covers the drug, but none of its trees fits: say so
+            answer.answer += f"\n\nNo coverage criteria tree applies: {selection.why}."
+        return answer
+
+    def _passages_answer(self, base: Answer, retrieval: Retrieval, mode: AnswerMode, llm: str | None,
+                         reply: str | None) -> Answer:
+        """The answer from the retrieved passages (no criteria tree applies)."""
         evidence = self.evidence(retrieval)
         if not evidence.sufficient:
             return self._abstain(base, evidence)
