@@ -1,4 +1,6 @@
-// Rendering one answer: verdict badge, text with citation links, lists, cited passages.
+// Rendering one answer: verdict badge, the criteria checked (when a policy tree applies), text with
+// citation links, lists, cited passages.
+import { renderCheckedTree } from "./criteria.js";
 import { $, el } from "./dom.js";
 
 const VERDICTS = {
@@ -18,7 +20,11 @@ export function renderAnswer(a, warning = null) {
     const [label, tone] = a.verdict ? VERDICTS[a.verdict] : ["Evidence only — no verdict (extractive mode)", "neutral"];
     parts.push(el("div", { class: "answer-head" }, el("h2", {}, "Answer"),
       el("span", { class: `badge ${tone}`, id: "verdict-badge" }, label)));
-    parts.push(el("div", { class: "answer-text", id: "answer-text" }, linkMarkers(a.answer)));
+    const text = el("div", { class: "answer-text", id: "answer-text" }, linkMarkers(a.answer));
+    if (a.criteria_tree) {  // the panel shows the checklist; its prose stays one click away
+      parts.push(renderCheckedTree(a.criteria_tree, a.mode, citeLink));
+      parts.push(el("details", { class: "answer-prose" }, el("summary", {}, "The same checklist as text"), text));
+    } else parts.push(text);
     parts.push(renderLists(a));
   }
   const grid = el("div", { class: a.citations.length ? "result-grid" : "result-grid single" },
@@ -51,8 +57,7 @@ function linkMarkers(text) {
         p.append(line.slice(last, m.index));
         m[1].split(/\s*[,;]\s*/).forEach((n, j) => {
           if (j) p.append(" ");
-          p.append(el("a", { href: `#cite-${n}`, class: "marker", "aria-label": `citation ${n}`,
-            onclick: (e) => { e.preventDefault(); selectCitation(n); } }, `[${n}]`));
+          p.append(citeLink(n));
         });
         last = m.index + m[0].length;
       }
@@ -62,11 +67,15 @@ function linkMarkers(text) {
   });
 }
 
+function citeLink(n) {
+  return el("a", { href: `#cite-${n}`, class: "marker", "aria-label": `citation ${n}`,
+    onclick: (e) => { e.preventDefault(); selectCitation(n); } }, `[${n}]`);
+}
+
 function renderLists(a) {
   const box = el("div", { class: "lists" });
-  const cites = (ids) => ids.map((n) => el("a", { href: `#cite-${n}`, class: "marker",
-    onclick: (e) => { e.preventDefault(); selectCitation(n); } }, `[${n}]`));
-  if (a.criteria.length) box.append(el("h3", {}, "Criteria"), el("ul", { class: "criteria" },
+  const cites = (ids) => ids.map(citeLink);
+  if (a.criteria.length && !a.criteria_tree) box.append(el("h3", {}, "Criteria"), el("ul", { class: "criteria" },
     a.criteria.map((c) => el("li", {}, el("span", { class: `status ${c.status}` }, c.status), " ", c.criterion, " ", cites(c.citations)))));
   if (a.missing_information.length) box.append(el("h3", {}, "Missing information"),
     el("ul", { id: "missing" }, a.missing_information.map((m) => el("li", {}, m))));

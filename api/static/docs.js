@@ -1,5 +1,8 @@
-// The documents view and the corpus line: list, upload, delete, reindex.
+// The documents view and the corpus line: list, upload, delete, reindex, coverage criteria.
+import { renderDocumentCriteria } from "./criteria.js";
 import { $, api, el, explain } from "./dom.js";
+
+const docPath = (docId) => encodeURIComponent(docId).replaceAll("%2F", "/");
 
 export async function loadCorpus() {
   try {
@@ -16,10 +19,30 @@ export async function loadDocuments() {
     $("docs-body").replaceChildren(...docs.map((d) => el("tr", { "data-doc-id": d.doc_id },
       el("td", {}, el("code", {}, d.doc_id)), el("td", {}, d.title), el("td", {}, d.doc_type.replaceAll("_", " ")),
       el("td", { class: "num" }, d.n_chunks), el("td", { class: "num" }, d.n_pages ?? "–"), el("td", {}, d.origin),
+      el("td", {}, d.n_criteria ? el("button", { type: "button", class: "secondary small-button",
+        "aria-expanded": "false", "aria-controls": `criteria-of-${d.doc_id}`,
+        onclick: (e) => toggleCriteria(d.doc_id, e.currentTarget) }, `Criteria (${d.n_criteria})`)
+        : el("span", { class: "muted" }, "–")),
       el("td", {}, el("button", { type: "button", class: "danger", "aria-label": `Delete ${d.doc_id}`,
         onclick: () => removeDocument(d.doc_id) }, "Delete")))));
-    if (!docs.length) $("docs-body").append(el("tr", {}, el("td", { colspan: "7" }, "No documents yet: upload one.")));
+    if (!docs.length) $("docs-body").append(el("tr", {}, el("td", { colspan: "8" }, "No documents yet: upload one.")));
   } catch (err) { $("docs-status").textContent = explain(err); }
+}
+
+// A row under the document's row holds its criteria trees; the button opens and closes it.
+async function toggleCriteria(docId, button) {
+  const row = button.closest("tr");
+  const open = row.nextElementSibling && row.nextElementSibling.classList.contains("criteria-row")
+    ? row.nextElementSibling : null;
+  if (open) { open.remove(); button.setAttribute("aria-expanded", "false"); return; }
+  button.disabled = true;
+  try {
+    const data = await api(`/v1/documents/${docPath(docId)}/criteria`);
+    const cell = el("td", { colspan: "8" }, renderDocumentCriteria(data, docPath(docId)));
+    row.after(el("tr", { class: "criteria-row", id: `criteria-of-${docId}` }, cell));
+    button.setAttribute("aria-expanded", "true");
+  } catch (err) { $("docs-status").textContent = `Criteria of ${docId}: ${explain(err)}`; }
+  finally { button.disabled = false; }
 }
 
 function summary(r) {
@@ -48,7 +71,7 @@ export async function upload(event) {
 async function removeDocument(docId) {
   if (!window.confirm(`Delete the document “${docId}” and its passages from the index?`)) return;
   try {
-    const report = await api(`/v1/documents/${encodeURIComponent(docId).replaceAll("%2F", "/")}`, { method: "DELETE" });
+    const report = await api(`/v1/documents/${docPath(docId)}`, { method: "DELETE" });
     $("docs-status").textContent = `Deleted ${docId}. ${report.warnings.join(" ")}`;
     await Promise.all([loadDocuments(), loadCorpus()]);
   } catch (err) { $("docs-status").textContent = `Delete failed: ${explain(err)}`; }

@@ -58,8 +58,10 @@ def check_request(question: str, record: DocumentRecord, policy: PolicyCriteria,
     check = TreeCheck(result=CriteriaTreeResult(
         doc_id=record.doc_id, title=record.meta.title, drug=policy.drug, indication=policy.indication,
         line=policy.line, approval_duration=policy.approval_duration, why=why, result="unknown", tree=tree))
+    undecided = ("the request does not say" if any(j.name != "rules" for j in judges)
+                 else "not decided by an exact rule (age, threshold, time on therapy, prescriber)")
     for position, leaf in enumerate(leaves(tree)):
-        judgment, judge = judged.get(position, (Judgment("unknown"), ""))
+        judgment, judge = judged.get(position, (Judgment("unknown", reason=undecided), ""))
         _apply(leaf, judgment, judge, question, position, check.dropped)
     check.result.result = annotate(tree)
     sources = sorted((c for c in chunks if c.doc_id == record.doc_id), key=lambda c: c.char_start)

@@ -8,8 +8,10 @@ GUIDEQA_E2E_SCREENSHOT=/path.png to keep a screenshot of the answer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,38 +36,54 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`python -m api.serve` over the corpus indexed with the hash embedder; yields its URL."""
-    data = tmp_path_factory.mktemp("e2e") / "data"
-    index = open_index(api_settings(data))
-    sync(index, [CORPUS])
+@contextlib.contextmanager
+def serve(corpus: Path, workdir: Path) -> Iterator[str]:
+    """`python -m api.serve` over `corpus` indexed with the hash embedder in `workdir`; yields its
+    URL, and checks on the way out that it started as it should."""
+    data = workdir / "data"
+    index = open_index(api_settings(data, corpus))
+    sync(index, [corpus])
     index.close()
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDEQA_")}
     env.update(GUIDEQA_DATA_DIR=str(data), GUIDEQA_EMBEDDER_MODEL="hash",
-               GUIDEQA_CORPUS_DIR=str(CORPUS), GUIDEQA_HOST="127.0.0.1", GUIDEQA_PORT=str(port))
+               GUIDEQA_CORPUS_DIR=str(corpus), GUIDEQA_HOST="127.0.0.1", GUIDEQA_PORT=str(port))
     cmd = [sys.executable, "-m", "api.serve"]
-    with running_server(cmd, port, data.parent / "server.log", env=env, cwd=ROOT) as log:
+    with running_server(cmd, port, workdir / "server.log", env=env, cwd=ROOT) as log:
         yield f"http://127.0.0.1:{port}"
     output = log.read_text(errors="replace")
     assert "GuideQA is listening on http://127.0.0.1:" in output, output
 
 
-@pytest.fixture
-def page(server):
+@contextlib.contextmanager
+def browser_page(url: str, viewport: dict[str, int] | None = None) -> Iterator[object]:
+    """A headless Chromium page on `url`; fails if the page logged a script error or a blocked
+    resource (a CSP violation is one)."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
         page = context.new_page()
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
-        page.goto(server)
+        page.goto(url)
         yield page
         browser.close()
         assert problems == [], problems  # no script errors, no blocked resources
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The server over the stub corpus; yields its URL."""
+    with serve(CORPUS, tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+def page(server):
+    with browser_page(server) as page:
+        yield page
 
 
 def test_ask_and_read_a_highlighted_citation(page):

@@ -81,7 +81,7 @@ def test_the_page_is_served_with_its_assets_and_a_strict_policy(client):
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert 'src="/static/app.js"' in page.text and 'href="/static/style.css"' in page.text
     assert "http://" not in page.text and "https://" not in page.text  # works offline
-    for asset in ("/static/app.js", "/static/dom.js", "/static/answer.js", "/static/docs.js",
+    for asset in ("/static/app.js", "/static/dom.js", "/static/answer.js", "/static/docs.js", "/static/criteria.js",
                   "/static/style.css"):
         response = client.get(asset)
         assert response.status_code == 200
