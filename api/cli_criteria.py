@@ -16,7 +16,7 @@ from rag.criteria.documents import document_criteria
 from rag.criteria.fhir import questionnaire
 from rag.criteria.tree import Leaf, Node, PolicyCriteria
 from rag.errors import DocumentNotFoundError
-from rag.index import open_index
+from rag.manifest import Manifest
 from rag.types import DocumentRecord
 
 _OP = {"all": "ALL of", "any": "ANY of", "none": "NONE of"}
@@ -30,29 +30,26 @@ def criteria(
     fhir: bool = typer.Option(False, "--fhir", help="Print an HL7 FHIR R4 Questionnaire (Da Vinci DTR style)."),
 ) -> None:
     """List the documents with coverage criteria, or print one document's criteria trees."""
-    with user_errors():
-        index = open_index(settings(), check_embedder=False)
-        records = {d: r for d, r in index.data.documents.items() if r.criteria}
+    with user_errors():  # the trees live in the manifest: no chunk store or model is opened
+        documents = Manifest(settings().store.resolved_data_dir).load().documents
         if doc_id is None:
-            _list(records.values(), as_json)
+            _list([r for r in documents.values() if r.criteria], as_json)
             return
-        record = index.data.documents.get(doc_id)
+        record = documents.get(doc_id)
         if record is None:
             raise DocumentNotFoundError(doc_id)
     found = document_criteria(record, indication)
     if fhir:
         typer.echo(json.dumps(questionnaire(found.doc_id, found.title, found.policies, record.ingested_at), indent=2,
                               ensure_ascii=False))
-        return
-    if as_json:
+    elif as_json:
         typer.echo(found.model_dump_json(indent=2))
-        return
-    if not found.policies:
+    for policy in [] if fhir or as_json else found.policies:
+        console.print(policy_tree(policy, found.title))
+    if not found.policies:  # nothing to show is exit 1 in every output format
         what = f"matching {indication!r}" if indication else "at all"
         err_console.print(f"{escape(doc_id)} has no coverage criteria {what}.")
         raise typer.Exit(1)
-    for policy in found.policies:
-        console.print(policy_tree(policy, found.title))
 
 
 def _list(records: Iterable[DocumentRecord], as_json: bool) -> None:

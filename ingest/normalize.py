@@ -17,8 +17,12 @@ logger = logging.getLogger(__name__)
 
 PAGE_SEPARATOR = "\n\n"
 
-# Characters that carry no text: zero-width spaces/joiners, word joiner, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that carry no text: zero-width spaces/joiners, word joiner, BOM, soft hyphen; and the
+# private-use code points a Symbol font gives to ®, © and ™ ("Amjevita\uf0d2" is "Amjevita®").
+_INVISIBLE: dict[int, str | None] = {
+    **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad")),
+    0xF0D2: "®", 0xF0D3: "©", 0xF0D4: "™",
+}
 # C0/C1 controls except tab and newline (form feeds and other line breaks are made "\n" first).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 _LINE_BREAK_RE = re.compile(r"\r\n?|[\f\v\x85\u2028\u2029\x1c-\x1e]")

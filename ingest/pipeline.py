@@ -11,13 +11,13 @@ from pathlib import Path, PurePosixPath
 from ingest.chunking import chunk_document
 from ingest.loaders import load_file, read_directory_metadata
 from ingest.normalize import normalize_pages
-from rag.criteria.extract import extract_criteria, policy_drugs
+from rag.criteria.extract import extract_document_criteria
 from rag.criteria.tree import PolicyCriteria
 from rag.errors import EmptyDocumentError
 from rag.settings import IngestSettings
 from rag.types import Chunk, Document
 
-PIPELINE_VERSION = "2"  # bump when loading, normalisation, chunking or criteria extraction changes
+PIPELINE_VERSION = "3"  # bump when loading, normalisation, chunking or criteria extraction changes
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str)
 def _criteria(document: Document) -> tuple[list[PolicyCriteria], list[str]]:
     """The document's coverage criteria trees; a failure costs the trees, never the document."""
     try:
-        trees = extract_criteria(document.text, document.page_starts)
-        return trees, policy_drugs(document.text) if trees else []
+        return extract_document_criteria(document.text, document.page_starts)
     except Exception as exc:  # a parser bug on an odd document must not fail its ingest
         log.warning("criteria extraction failed for %s", document.doc_id, exc_info=True)
         document.warnings.append(f"coverage criteria could not be extracted ({type(exc).__name__}: {exc}); "

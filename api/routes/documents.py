@@ -38,8 +38,11 @@ def list_documents(index: IndexDep) -> list[DocumentSummary]:
 def get_criteria(doc_id: str, index: IndexDep, format: Literal["json", "fhir"] = "json",
                  indication: str | None = None) -> DocumentCriteria | JSONResponse:
     """One tree per drug x indication x line of therapy, every criterion verbatim with its page and
-    offsets. Documents without coverage criteria have an empty `policies` list."""
+    offsets. Documents without coverage criteria have an empty `policies` list. (A document whose
+    own id ends in "/criteria", from a file criteria.pdf in a folder, is returned as such.)"""
     record = index.data.documents.get(doc_id)
+    if record is None and f"{doc_id}/criteria" in index.data.documents:
+        return JSONResponse(get_document(f"{doc_id}/criteria", index).model_dump(mode="json"))
     if record is None:
         raise DocumentNotFoundError(doc_id)
     found = document_criteria(record, indication)

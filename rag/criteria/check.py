@@ -10,6 +10,7 @@ quote: a `DraftCitation` of the chunk that holds it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -78,12 +79,35 @@ def check_request(question: str, record: DocumentRecord, policy: PolicyCriteria,
     return check
 
 
+# Words that address the reviewer or the system rather than state a fact about the patient: a
+# request's sentence holding them is never evidence for a criterion (an injected instruction
+# cited by a model that obeyed it would otherwise decide leaves).
+_INSTRUCTION_RE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,60}"
+    r"\b(?:instructions?|rules?|prompts?|criteria|above|previous)\b"
+    r"|\b(?:answer|respond|reply|output|say|mark|return)\b[^.!?\n]{0,40}"
+    r"\b(?:medically[_ ]necessary|approved?|met|yes)\b"
+    r"|\b(?:system|developer)\s+prompt\b|\byou\s+(?:are|must|should)\b",
+    re.IGNORECASE,
+)
+
+
+def instruction_spans(question: str) -> list[tuple[int, int]]:
+    """The sentences of the request that give instructions instead of facts."""
+    sentences = re.finditer(r"[^.!?\n]+[.!?]?", question)
+    return [(m.start(), m.end()) for m in sentences if _INSTRUCTION_RE.search(m.group(0))]
+
+
 def _apply(leaf: Leaf, judgment: Judgment, judge: str, question: str, position: int, dropped: list[str]) -> None:
     status: Status = judgment.status
     evidence = None
     if status != "unknown":
         span = locate(judgment.evidence, question) if judgment.evidence else None
-        if span is None:
+        if span is not None and any(a < span[1] and span[0] < b for a, b in instruction_spans(question)):
+            dropped.append(f"criterion {position + 1} ({judge}): its evidence {judgment.evidence!r} is an "
+                           f"instruction in the request, not a fact; kept as unknown")
+            status, span = "unknown", None
+        elif span is None:
             what = f"evidence {judgment.evidence!r} is not in the request" if judgment.evidence else "no evidence"
             dropped.append(f"criterion {position + 1} ({judge}): {status} with {what}; kept as unknown")
             status = "unknown"
@@ -98,8 +122,10 @@ def _apply(leaf: Leaf, judgment: Judgment, judge: str, question: str, position: 
 def _cite(leaf: Leaf, sources: Sequence[Chunk], citation_id: int) -> Citation | None:
     """The citation of a criterion: the chunk holding its start, quoting as much of it as the
     chunk holds, checked by the verifier like any quote."""
-    for number, chunk in enumerate(sources, start=1):
-        if chunk.char_start <= leaf.char_start < chunk.char_end:
+    holding = [(n, c) for n, c in enumerate(sources, start=1) if c.char_start <= leaf.char_start < c.char_end]
+    # the chunk that holds the whole criterion (chunks overlap), else the one holding most of it
+    for number, chunk in sorted(holding, key=lambda nc: -min(nc[1].char_end, leaf.char_end)):
+        if chunk.char_end - leaf.char_start >= 3:
             quote = leaf.text[: chunk.char_end - leaf.char_start]
             result = check_citation(DraftCitation(id=citation_id, source=number, quote=quote), list(sources))
             if not isinstance(result, Citation):

@@ -50,21 +50,28 @@ class PolicyText:
 
 def extract_criteria(text: str, page_starts: list[int] | None = None) -> list[PolicyCriteria]:
     """Every criteria tree of a normalised document (none when it holds no criteria)."""
+    return extract_document_criteria(text, page_starts)[0]
+
+
+def extract_document_criteria(text: str, page_starts: list[int] | None = None
+                              ) -> tuple[list[PolicyCriteria], list[str]]:
+    """(every criteria tree, the drugs the policy covers); no trees and no drugs when the
+    document holds no criteria. The policy's header, where it names its drugs, ends where its
+    criteria begin at the latest, so drugs listed inside criteria ("not receiving Dupixent in
+    combination with Rinvoq (upadacitinib)") are never taken for covered ones."""
     doc = PolicyText(text, page_starts)
     outline = Outline(text)
-    drugs = policy_drugs(text)
+    roots = [root for top in outline.roots for root in _roots(top, doc)]
+    if not roots:
+        return [], []
+    drugs = policy_drugs(text, header_end=min(root.start for root in roots))
     drug = drugs[0] if drugs else ""
-    out: list[PolicyCriteria] = []
-    for top in outline.roots:
-        for root in _roots(top, doc):
-            policy = _policy(root, doc, drug, outline.headings)
-            if policy is not None:
-                out.append(policy)
-    return out
+    policies = [p for root in roots if (p := _policy(root, doc, drug, outline.headings)) is not None]
+    return policies, drugs if policies else []
 
 
 # ---------------------------------------------------------------- the policy's drugs
-def policy_drugs(text: str) -> list[str]:
+def policy_drugs(text: str, header_end: int | None = None) -> list[str]:
     """The drugs a policy covers, most used first: the names in its header ("Medications
     Dupixent® (dupilumab)", "• Humira® (adalimumab ...)") and in its approval statements
     ("Dupixent will be approved", "Patient is Currently Receiving an Adalimumab Product"), with
@@ -75,7 +82,8 @@ def policy_drugs(text: str) -> list[str]:
     pairs = [(clean(m.group("first")), clean(m.group("second")), m.start())
              for m in cv.DRUG_PAIR_RE.finditer(text) if _drug_pair(m)]
     end = cv.HEADER_END_RE.search(text)
-    header = min(end.start() if end else _HEADER_CHARS, _HEADER_CHARS)
+    header = min(end.start() if end else _HEADER_CHARS, _HEADER_CHARS,
+                 _HEADER_CHARS if header_end is None else header_end)
     covered = {name.lower() for a, b, at in pairs if at < header for name in (a, b)}
     approved = [m.group(1) or m.group(2) for m in cv.APPROVED_DRUG_RE.finditer(text)]
     covered |= {name.lower() for name in approved}
@@ -142,9 +150,11 @@ def _paragraph_criterion(item: Item, doc: PolicyText) -> tuple[int, int] | None:
     Authorization will be issued for 12 months."), else None."""
     if item.children or not any(cv.DURATION_RE.search(doc.text[a:b]) for a, b in item.tail):
         return None
+    if any(_is_approval(a, doc) for a in _ancestors(item)):
+        return None  # inside an approval's list: a criterion wrapped over a page, not a section
     own = doc.own(item)
     head, sep, body = own.partition("\n\n")
-    if not sep or not body.strip() or len(head.split()) > 12 or "\n" in head.strip():
+    if not sep or not body.strip() or "\n" in head.strip() or not _complete_heading(head):
         return None
     start = item.text_start + len(head) + len(sep)
     start += len(body) - len(body.lstrip())
@@ -177,12 +187,22 @@ def _heading_words(text: str) -> str:
     Approve if ...", "Patient is Currently Receiving Epidiolex" of "... Approve for 1 year if",
     "Breast cancer" of "Breast cancer\nAuthorization of 12 months may be granted ... when"."""
     first, newline, rest = text.partition("\n")
-    if newline and cv.APPROVAL_RE.search(rest) and not cv.APPROVAL_RE.search(first) \
-            and len(first.split()) <= 12 and first.rstrip()[-1:] not in ".;:":
+    if newline and cv.APPROVAL_RE.search(rest) and not cv.APPROVAL_RE.search(first) and _complete_heading(first):
         return " ".join(first.split()).strip(" .;")
     m = _INDICATION_CUT.search(text)
     head = text[: m.start()] if m else text
     return " ".join(head.split()).strip(" .;")
+
+
+_FUNCTION_WORD_END = re.compile(r"\b(?:and|or|of|the|a|an|to|with|without|for|in|on|by|as|i\.e\.|e\.g\.)\W*$", re.I)
+
+
+def _complete_heading(line: str) -> bool:
+    """A short line that reads as a whole heading: not cut mid-sentence ("... (i.e.,", "... with or
+    without"), its brackets closed."""
+    line = line.strip()
+    return (0 < len(line.split()) <= 12 and line[-1] not in ".;:,(-[" and not _FUNCTION_WORD_END.search(line)
+            and line.count("(") == line.count(")") and line.count("[") == line.count("]"))
 
 
 def _indication(root: Item, doc: PolicyText) -> str | None:
@@ -258,7 +278,8 @@ def _op(item: Item, doc: PolicyText) -> tuple[Op, int | None]:
 def _node(item: Item, doc: PolicyText) -> Node:
     op, n = _op(item, doc)
     children: list[Node | Leaf] = [_node(c, doc) if c.children else _leaf(c, doc) for c in item.children]
-    return Node(op=op, n=n, label=_label(item), stem=doc.own(item) or None, children=children)
+    stem = cv.FOOTNOTE_TAIL_RE.sub("", doc.own(item)).rstrip()  # "...one of the following:b" -> ":"
+    return Node(op=op, n=n, label=_label(item), stem=stem or None, children=children)
 
 
 def _leaf(item: Item, doc: PolicyText, span: tuple[int, int] | None = None) -> Leaf:

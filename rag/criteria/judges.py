@@ -59,7 +59,8 @@ def parse_judgments(reply: str, count: int) -> dict[int, Judgment]:
     out: dict[int, Judgment] = {}
     for item in _dicts(items):
         number, status = item.get("id"), str(item.get("status", "")).strip().lower()
-        if not isinstance(number, int) or not 1 <= number <= count or status not in _STATUSES:
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count \
+                or status not in _STATUSES:
             continue
         evidence = item.get("evidence")
         out[number - 1] = Judgment(status,  # type: ignore[arg-type]

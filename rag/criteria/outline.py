@@ -239,6 +239,8 @@ class Outline:
         return rest[0].isupper() or rest[0] in "[(\"'“" or rest[0].isdigit()
 
     def _heading_after_blank(self, line: str) -> bool:
+        if cv.STOP_LINE_RE.match(line):  # "Approval duration: 6 months" at the top of a page
+            return False
         return self._section_heading(line) or _line_heading(line)
 
     def _section_heading(self, line: str) -> bool:
@@ -264,7 +266,9 @@ class Outline:
         item = self._current
         assert item is not None
         if self._state == "note":
-            if after_blank or cv.STOP_LINE_RE.match(line) or cv.FOOTNOTE_LINE_RE.match(line):
+            note_start, note_end = item.notes[-1]
+            note_open = self.text[note_start:note_end].rstrip()[-1:] not in ".:;)" and line[0].islower()
+            if (after_blank and not note_open) or cv.STOP_LINE_RE.match(line) or cv.FOOTNOTE_LINE_RE.match(line):
                 self._state = "tail"
             else:
                 note_start, _ = item.notes[-1]

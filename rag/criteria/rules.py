@@ -111,7 +111,7 @@ def _therapy_time(leaf: str, question: str, drugs: Sequence[str]) -> Judgment | 
 
 
 def _unit_key(what: str) -> str:
-    word = what.lower().replace("µ", "μ").replace("u/", "μ/").replace("mcl", "μl").split()[0]
+    word = what.lower().replace("µ", "μ").replace("/ul", "/μl").replace("/mcl", "/μl").split()[0]
     return word.rstrip("s") if len(word) > 3 and word.isalpha() else word
 
 

@@ -21,9 +21,7 @@ ACRONYM_SCORE = 0.9
 # Initials that mean something else in a request: prior authorization, physician assistant ...
 _NOT_ACRONYMS = frozenset({"PA", "PT", "MD", "DO", "NP", "OK", "US", "IV", "SC", "PO", "NA", "OR", "AND"})
 _CONTINUATION = re.compile(
-    r"\b(?:renewal|renew|re-?authori[sz]ation|re-?certification|continuation|continued\s+therapy|"
-    r"currently\s+(?:receiving|on|taking|treated\s+with))\b",
-    re.I,
+    r"\b(?:renewal|renew|re-?authori[sz]ation|re-?certification|continuation|continued\s+therapy)\b", re.I
 )
 _GENERIC_USE = r"(?:therapy|treatment|the\s+medication|the\s+drug|it)"
 _POPULATION = re.compile(r"^patients?\b.*\b(?:age|years?\s+old|months?\s+old)\b", re.I)
@@ -59,6 +57,8 @@ def requested_line(question: str, drugs: Iterable[str]) -> tuple[Line, str]:
         rf"\bstarted\s+{drug}\b[^.;]{{0,40}}\bago\b",
         rf"\bsince\s+starting\s+{drug}",
         rf"\b(?:is|are)\s+(?:currently\s+|still\s+)?(?:on|receiving|taking)\s+(?:{names})\b",
+        rf"\bcurrently\s+(?:receiving|on|taking|treated\s+with)\s+{drug}",
+        rf"\b(?:continue|continuing|keep)\s+(?:on\s+)?(?:{names})\b",
     )
     for pattern in patterns:
         if m := re.search(pattern, question, re.I):

@@ -1,0 +1,526 @@
+"""The criteria parser on verbatim policy text in each payer's convention: the whole tree (ops, n,
+labels, stems, leaf texts and notes), every leaf an exact span of the text, the right pages; and no
+trees from documents without criteria."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ingest.normalize import normalize_pages, normalize_text
+from rag.criteria.extract import extract_criteria, policy_drugs
+from rag.criteria.tree import Leaf, Node, PolicyCriteria, leaves
+from tests.rag.criteria import policy_text as pt
+
+pytestmark = pytest.mark.unit
+
+
+# ---------------------------------------------------------------- helpers
+# N and L: capitalised so that the expected trees read like the trees they describe
+def N(op: str, label: str | None, stem: str | None, *children: tuple, n: int | None = None) -> tuple:
+    return ("node", op, n, label, stem, children)
+
+
+def L(label: str | None, text: str, *notes: str) -> tuple:
+    return ("leaf", label, text, notes)
+
+
+def shape(child: Node | Leaf) -> tuple:
+    if isinstance(child, Leaf):
+        return ("leaf", child.label, child.text, tuple(child.notes))
+    return ("node", child.op, child.n, child.label, child.stem, tuple(shape(c) for c in child.children))
+
+
+def between(text: str, first: str, last: str) -> str:
+    """The verbatim span of `text` from `first` through the next `last`."""
+    start = text.index(first)
+    return text[start:text.index(last, start) + len(last)]
+
+
+def assert_exact_spans(text: str, policies: list[PolicyCriteria]) -> None:
+    for policy in policies:
+        for leaf in leaves(policy.tree):
+            assert text[leaf.char_start:leaf.char_end] == leaf.text, leaf
+            assert leaf.text == leaf.text.strip()
+            assert not leaf.text.endswith((";", " AND", " OR", "-AND-", "-OR-")), leaf.text
+        nodes = [policy.tree]
+        while nodes:
+            node = nodes.pop()
+            assert node.stem is None or node.stem in text
+            nodes += [c for c in node.children if isinstance(c, Node)]
+
+
+def summary(policies: list[PolicyCriteria]) -> list[tuple[Any, ...]]:
+    return [(p.drug, p.indication, p.line, p.approval_duration) for p in policies]
+
+
+def tree_of(policies: list[PolicyCriteria], indication: str, line: str) -> Node:
+    found = [p.tree for p in policies if p.indication == indication and p.line == line]
+    assert len(found) == 1, summary(policies)
+    return found[0]
+
+
+# ---------------------------------------------------------------- Cigna
+def test_cigna_epidiolex_trees() -> None:
+    text = pt.CIGNA_EPIDIOLEX
+    policies = extract_criteria(text)
+    assert summary(policies) == [("Epidiolex", "Dravet Syndrome", "initial", "1 year"),
+                                 ("Epidiolex", "Dravet Syndrome", "continuation", "1 year")]
+    assert_exact_spans(text, policies)
+    note = between(text, "Note: Examples of other antiseizure", "zonisamide.")
+    assert shape(policies[0].tree) == N(
+        "all", "A", "Initial Therapy. Approve for 1 year if the patient meets the following (i, ii, and\niii):",
+        L("i", "Patient is ≥ 1 year of age"),
+        N("any", "ii", "Patient meets ONE of the following (a or b):",
+          L("a", "Patient has tried or is concomitantly receiving at least two other\nantiseizure medications", note),
+          L("b", "Patient has tried or is concomitantly receiving one of Fintepla, Diacomit\nor clobazam")),
+        # "; AND" after b) closes the (a or b) list: iii is the third item of (i, ii, and iii)
+        L("iii", "The medication is prescribed by or in consultation with a neurologist."))
+    # "Patient is Currently Receiving Epidiolex. Approve for 1 year if ..." is itself the criterion
+    assert shape(policies[1].tree) == N("all", None, None, L(
+        "B", "Patient is Currently Receiving Epidiolex. Approve for 1 year if the patient is\nresponding to therapy "
+             "(e.g., reduced seizure severity, frequency, and/or\nduration) as determined by the prescriber."))
+
+
+def test_cigna_repeated_label_and_glued_labels() -> None:
+    text = pt.CIGNA_ADALIMUMAB
+    policies = extract_criteria(text)
+    assert summary(policies) == [
+        ("adalimumab", "Rheumatoid Arthritis", "initial", "6 months"),
+        ("adalimumab", "Rheumatoid Arthritis", "continuation", "1 year"),
+        ("adalimumab", "Ulcerative Colitis", "initial", "6 months"),
+        ("adalimumab", "Ulcerative Colitis", "continuation", "1 year"),
+    ]
+    assert_exact_spans(text, policies)
+    initial = "Initial Therapy. Approve for 6 months if the patient meets ALL of the following (i, ii,\nand iii):"
+    # the policy prints i, ii, ii under "(i, ii, and iii)": three siblings, labels as printed
+    assert shape(tree_of(policies, "Rheumatoid Arthritis", "initial")) == N(
+        "all", "A", initial,
+        L("i", "Patient is ≥ 18 years of age"),
+        L("ii", "Patient has tried ONE conventional synthetic disease-modifying antirheumatic\n"
+                "drug (DMARD) for at least 3 months",
+          between(text, "Note: Examples include methotrexate", "conventional synthetic DMARD.")),
+        L("ii", "The medication is prescribed by or in consultation with a rheumatologist."))
+    # "(1)Patient": labels glued to their text, under "[(1) and (2)]"; "; AND" after (2) closes b)
+    assert shape(tree_of(policies, "Ulcerative Colitis", "initial")) == N(
+        "all", "A", initial,
+        L("i", "Patient is ≥ 5 years of age"),
+        N("any", "ii", "Patient meets ONE of the following (a or b):",
+          L("a", "Patient has tried one systemic therapy",
+            between(text, "Note: Examples include 6-mercaptopurine", "used for\nulcerative colitis.")),
+          N("all", "b", "Patient meets BOTH of the following [(1) and (2)]:",
+            L("(1)", "Patient has pouchitis"),
+            L("(2)", "Patient has tried an antibiotic, probiotic, corticosteroid enema, or\nmesalamine enema",
+              between(text, "Note: Examples of antibiotics", "hydrocortisone enema.")))),
+        L("iii", "The medication is prescribed by or in consultation with a gastroenterologist."))
+    established = between(text, "Note: A patient who has received < 6 months", "Therapy).")
+    assert shape(tree_of(policies, "Rheumatoid Arthritis", "continuation")) == N(
+        "all", "B", "Patient is Currently Receiving an Adalimumab Product. Approve for 1 year if the\npatient meets "
+                    "BOTH of the following (i and ii):",
+        L("i", "Patient has been established on therapy for at least 6 months", established),
+        N("any", "ii", "Patient meets at least ONE of the following (a or b):",
+          L("a", "Patient experienced a beneficial clinical response when assessed by at least\none objective measure",
+            between(text, "Note: Examples of objective measures of disease activity", "(SDAI).")),
+          L("b", "Patient experienced an improvement in at least one symptom, such as\ndecreased joint pain, morning "
+                 "stiffness, or fatigue; improved function or\nactivities of daily living; or decreased soft tissue "
+                 "swelling in joints or tendon\nsheaths.")))
+
+
+# ---------------------------------------------------------------- UnitedHealthcare
+_NOT_WITH_AD = "Patient is not receiving Dupixent in combination with either of the following:"
+
+
+def test_uhc_dupixent_atopic_dermatitis() -> None:
+    text = pt.UHC_DUPIXENT
+    policies = extract_criteria(text)
+    # "2. Coverage Criteriaa:" (a glued footnote letter) is neither an indication nor a tree
+    assert summary(policies) == [("Dupixent", "Atopic Dermatitis", "initial", "12 months"),
+                                 ("Dupixent", "Atopic Dermatitis", "continuation", "12 months")]
+    assert_exact_spans(text, policies)
+    assert shape(policies[0].tree) == N(
+        "all", "a", "Dupixent will be approved based on all of the following criteria:",
+        L("(1)", "Diagnosis of moderate-to-severe chronic atopic dermatitis"),
+        N("at_least", "(2)", "History of failure, contraindication, or intolerance to two of the following\n"
+                             "therapeutic classes of topical therapies (document drug, date of trial, and/ or\n"
+                             "contraindication to medication)^:",
+          L("(a)", "Medium,high, or very-high potency topical corticosteroid [e.g., Elocon\n(mometasone furoate), "
+                   "Synalar (fluocinolone acetonide), Lidex\n(fluocinonide)]"),
+          L("(b)", "Topical calcineurin inhibitor [e.g., Elidel (pimecrolimus), Protopic\n(tacrolimus)]."),  # ".*"
+          L("(c)", "Eucrisa (crisaborole)"),  # footnote mark "*" dropped
+          n=2),
+        N("none", "(3)", _NOT_WITH_AD,
+          L("(a)", "Biologic immunomodulator [e.g., Adbry (tralokinumab-ldrm)]"),
+          L("(b)", "Janus kinase inhibitor [e.g., Rinvoq (upadacitinib), Xeljanz/XR (tofacitinib),\nOpzelura (topical "
+                   "ruxolitinib), Cibinqo (abrocitinib)]")),
+        N("any", "(4)", "Prescribed by one of the following:",
+          L("(a)", "Dermatologist"), L("(b)", "Allergist"), L("(c)", "Immunologist")))
+    assert shape(policies[1].tree) == N(
+        "all", "a", "Dupixent will be approved based on all of the following criteria:",
+        L("(1)", "Documentation of positive clinical response to Dupixent therapy"),
+        N("none", "(2)", _NOT_WITH_AD,
+          L("(a)", "Biologic immunomodulator [e.g., Adbry (tralokinumab-ldrm)]"),
+          L("(b)", "Janus kinase inhibitor [e.g., Rinvoq (upadacitinib), Xeljanz/XR\n(tofacitinib), Opzelura (topical "
+                   "ruxolitinib), Cibinqo (abrocitinib)]")),
+        N("any", "(3)", "Prescribed by one of the following:",
+          L("(a)", "Dermatologist"), L("(b)", "Allergist"), L("(c)", "Immunologist")))
+
+
+def test_uhc_two_or_more_and_roman_lists_under_lettered_items() -> None:
+    text = pt.UHC_DUPIXENT_CRSWNP
+    policies = extract_criteria(text)
+    assert summary(policies) == [("Dupixent", "Chronic Rhinosinusitis with Nasal Polyposis", "initial", "12 months")]
+    assert_exact_spans(text, policies)
+    one_of = "One of the following:"
+    assert shape(policies[0].tree) == N(
+        "all", "a", "Dupixent will be approved based on all of the following criteria:",
+        N("all", "(1)", "Diagnosis of chronic rhinosinusitis with nasal polyposis (CRSwNP) defined by\n"
+                        "all of the following:",
+          N("at_least", "(a)", "Two or more of the following symptoms for longer than 12 weeks duration:",
+            L("i", "Nasal mucopurulent discharge"), L("ii", "Nasal obstruction, blockage, or congestion"),
+            L("iii", "Facial pain, pressure, and/or fullness"), L("iv", "Reduction or loss of sense of smell"),
+            n=2),
+          N("any", "(b)", "One of the following findings using nasal endoscopy and/or sinus computed\n"
+                          "tomography (CT):",
+            L("i", "Purulent mucus or edema in the middle meatus or ethmoid regions"),
+            L("ii", "Polyps in the nasal cavity or the middle meatus"),
+            L("iii", "Radiographic imaging demonstrating mucosal thickening or partial or\ncomplete opacification "
+                     "of paranasal sinuses")),
+          N("any", "(c)", one_of,
+            L("i", "Presence of bilateral nasal polyposis"),
+            L("ii", "Patient has previously required surgical removal of bilateral nasal\npolyps")),
+          N("any", "(d)", one_of,
+            L("i", "Patient has required prior sinus surgery"),
+            L("ii", "Patient has required systemic corticosteroids (e.g., prednisone,\nmethylprednisolone) for "
+                    "CRSwNP in the previous 2 years"),
+            N("at_least", "iii", "Patient has been unable to obtain symptom relief after trial of two of\n"
+                                 "the following classes of agents^:",
+              L(None, "Nasal saline irrigations"),
+              L(None, "Intranasal corticosteroids (e.g., fluticasone, mometasone,\ntriamcinolone)"),
+              L(None, "Antileukotriene agents (e.g., montelukast, zafirlukast, zileuton)"),
+              n=2))),
+        L("(2)", "Patient will receive Dupixent as add-on maintenance therapy in combination with\nintranasal "
+                 "corticosteroids (e.g., fluticasone, mometasone, triamcinolone)."),
+        N("none", "(3)", "Patient is not receiving Dupixent in combination with any of the following:",
+          L("(a)", "Anti-interleukin-5 therapy [e.g., Cinqair (resilizumab), Fasenra\n(benralizumab), Nucala "
+                   "(mepolizumab)]"),
+          L("(b)", "Anti-IgE therapy [e.g., Xolair (omalizumab)]"),
+          L("(c)", "Thymic stromal lymphopoietin (TSLP) inhibitor [e.g., Tezspire\n(tezepelumab)]")),
+        N("any", "(4)", "Prescribed by one of the following:",
+          L("(a)", "Allergist"), L("(b)", "Immunologist"), L("(c)", "Otolaryngologist"), L("(d)", "Pulmonologist")))
+
+
+def test_uhc_afinitor_population_parenthesised_and_dotted_romans_paragraph() -> None:
+    text = pt.UHC_AFINITOR
+    policies = extract_criteria(text)
+    assert summary(policies) == [
+        ("Afinitor", "Patients less than 19 years of age", "initial", "12 months"),
+        ("Afinitor", "Neuroendocrine Tumors", "initial", "12 months"),
+        ("Afinitor", "Neuroendocrine Tumors", "continuation", "12 months"),
+        ("Afinitor", "Breast Cancer", "initial", "12 months"),
+        ("Afinitor", "Breast Cancer", "continuation", "12 months"),
+        ("Afinitor", "NCCN Recommended Regimens", "initial", "12 months"),
+    ]
+    assert_exact_spans(text, policies)
+    one_of = "One of the following:"
+    assert shape(policies[0].tree) == N("all", "1", "Afinitor will be approved based on the following criterion:",
+                                        L("a", "Patient is less than 19 years of age"))
+    assert shape(policies[1].tree) == N(
+        "any", "a", "Afinitor will be approved based on One of the following criteria:",
+        N("all", "(1)", "All of the following:",
+          N("any", "(a)", "Diagnosis of one of the following:",
+            L("(i)", "Neuroendocrine tumors of gastrointestinal origin"),
+            L("(ii)", "Neuroendocrine tumors of lung origin"),
+            L("(iii)", "Neuroendocrine tumors of thymic origin")),
+          L("(b)", "Disease is progressive"),
+          N("any", "(c)", one_of, L("(i)", "Disease is unresectable"), L("(ii)", "Disease is locally advanced"),
+            L("(iii)", "Disease is metastatic"))),
+        N("all", "(2)", "Both of the following:",
+          L("(a)", "Diagnosis of neuroendocrine tumors of pancreatic origin"),
+          N("any", "(b)", one_of,
+            L("(i)", "Used for the management of recurrent, locoregional advanced disease\nand/or metastatic disease"),
+            L("(ii)", "Used as preoperative therapy of locoregional insulinoma with or without\ndiazoxide"))))
+    reauthorization = N("all", "a", "Afinitor will be approved based on the following criterion:", L(
+        "(1)", "Patient does not show evidence of progressive disease while on Afinitor therapy"))
+    assert shape(policies[2].tree) == reauthorization
+    assert shape(policies[4].tree) == reauthorization
+    assert shape(policies[3].tree) == N(
+        "all", "a", "Afinitor will be approved based on all of the following criteria:",
+        L("(1)", "Diagnosis of breast cancer"),
+        N("any", "(2)", one_of, L("(a)", "Disease is recurrent"), L("(b)", "Disease is metastatic")),
+        L("(3)", "Disease is hormone receptor (HR)-positive [i.e., estrogen-receptor-positive (ER+)\nor "
+                 "progesterone-receptor-positive (PR+)]"),
+        L("(4)", "Disease is human epidermal growth factor receptor 2 (HER2)-negative"),
+        N("any", "(5)", one_of,
+          L("(a)", "Patient is a postmenopausal woman"),
+          N("all", "(b)", "Both of the following:",
+            L("i", "Patient is a premenopausal woman"),
+            L("ii", "Patient is being treated with ovarian ablation/suppression")),
+          L("(c)", "Patient is male")),
+        N("any", "(6)", "Used in combination with one of the following:",
+          L("(a)", "Exemestane if progressed within 12 months or on a non-steroidal aromatase\ninhibitor [e.g., "
+                   "Arimidex (anastrozole), Femara (letrozole)]"),
+          L("(b)", "Fulvestrant"), L("(c)", "Tamoxifen")))
+    # a heading, a paragraph, "Authorization will be issued for 12 months.": one unlabelled criterion
+    # (the node's label and stem are not asserted: the parser gives "R" and the heading, the gold null)
+    nccn = policies[5].tree
+    assert (nccn.op, [shape(c) for c in nccn.children]) == ("all", [L(
+        None, "The drug has been recognized for treatment of the cancer indication by The National\nComprehensive "
+              "Cancer Network (NCCN) Drugs and Biologics Compendium with a Category\nof Evidence and Consensus of "
+              "1, 2A, or 2B")])
+
+
+def test_uhc_list_closed_by_a_separator_without_blank_line() -> None:
+    text = pt.UHC_DUPIXENT_EOE
+    policies = extract_criteria(text)
+    assert summary(policies) == [("Dupixent", "Eosinophilic Esophagitis", "initial", "6 months")]
+    assert_exact_spans(text, policies)
+    tree = policies[0].tree
+    assert [(c.op, c.label) if isinstance(c, Node) else c.label for c in tree.children] == [
+        "(1)", "(2)", "(3)", "(4)", ("any", "(5)"), ("none", "(6)"), ("any", "(7)")]
+    assert [leaf.text for leaf in leaves(tree)][-4:] == [
+        "Anti-IgE therapy [e.g., Xolair (omalizumab)]",
+        "Thymic stromal lymphopoietin (TSLP) inhibitor [e.g., Tezspire\n(tezepelumab)]",  # "-AND-" right after
+        "Gastroenterologist", "Allergist"]
+
+
+def test_uhc_stem_drops_a_glued_footnote_letter() -> None:
+    (policy,) = extract_criteria(pt.UHC_DUPIXENT_EOE)
+    five = policy.tree.children[4]
+    assert isinstance(five, Node)
+    assert five.stem == ("Mucosal eosinophilia is isolated to the esophagus and symptoms have persisted\n"
+                         "after an 8-week trial of at least one of the following:")
+
+
+def test_cigna_indication_wrapped_over_lines_is_whole() -> None:
+    text = pt.CIGNA_EPIDIOLEX_OTHER_USES
+    policies = extract_criteria(text)
+    assert [p.line for p in policies] == ["initial", "continuation"]
+    assert {p.indication for p in policies} == {
+        "Treatment-Refractory Seizures/Epilepsy [specific rare conditions] (i.e., CDKL5 deficiency disorder; Dup15q, "
+        "Aicardi, or Doose syndromes; febrile infection‐related epilepsy syndromes; Sturge‐Weber syndrome; "
+        "lissencephaly; cortical malformation/dysplasia; and epilepsy with myoclonic absences)"}
+
+
+# ---------------------------------------------------------------- Envolve
+def test_envolve_blinatumomab_no_tree_for_referrals() -> None:
+    text = pt.ENVOLVE_BLINATUMOMAB
+    policies = extract_criteria(text)
+    # "B. Other diagnoses/indications / 1. Refer to ERX.PA.01 ..." (twice) and section III give no tree
+    assert summary(policies) == [("Blincyto", "Acute Lymphoblastic Leukemia", "initial", "6 months"),
+                                 ("Blincyto", "Acute Lymphoblastic Leukemia", "continuation", "12 months")]
+    assert_exact_spans(text, policies)
+    assert not any(leaf.text.startswith("Refer to") for p in policies for leaf in leaves(p.tree))
+    assert shape(policies[0].tree) == N(
+        "all", "A", "Acute Lymphoblastic Leukemia (must meet all):",
+        L("1", "Diagnosis of B-cell precursor acute lymphoblastic leukemia (B-ALL)"),
+        L("2", "Prescribed by or in consultation with an oncologist or hematologist"),
+        N("any", "3", "Requested as treatment for (a or b):",
+          L("a", "B-ALL in remission but positive for minimal residual disease (MRD+)"),
+          N("all", "b", "Relapsed or refractory B-ALL (i and ii):",  # the policy's own "(i and ii)"
+            L("i", "Philadelphia chromosome-negative (Ph-) disease"),
+            L("ii", "Philadelphia chromosome-positive (Ph+) disease and intolerant or refractory to at\nleast one "
+                    "second-generation or later tyrosine kinase inhibitor (TKI; i.e., Sprycel®,\nTasigna®, Bosulif®, "
+                    "Iclusig®)"))),
+        L("4", "Dose does not exceed 28 mcg/day."))
+    assert shape(policies[1].tree) == N(
+        "all", "A", "Acute Lymphoblastic Leukemia (must meet all):",
+        L("1", "Currently receiving medication via a health plan affiliated with Envolve Pharmacy Solutions,\nor "
+               "documentation supports that member is currently receiving Blincyto for a covered\nindication and has "
+               "received this medication for at least 30 days"),
+        L("2", "Member is responding positively to therapy"),
+        L("3", "If request is for a dose increase, new dose does not exceed 28 mcg/day."))
+
+
+# ---------------------------------------------------------------- pages
+def _paged(body: str, cuts: list[str], header: str, footer: str) -> list[str]:
+    """`body` cut into pages before each of `cuts`, each page with a running header and footer."""
+    pages, rest = [], body
+    for cut in cuts:
+        at = rest.index(cut)
+        pages.append(rest[:at].rstrip("\n"))
+        rest = rest[at:]
+    pages.append(rest)
+    return [f"{header.format(n=n, of=len(pages))}\n\n{page}\n\n{footer.format(n=n, of=len(pages))}"
+            for n, page in enumerate(pages, start=1)]
+
+
+def test_uhc_criterion_wrapped_across_a_page_break() -> None:
+    body = pt.UHC_DUPIXENT[pt.UHC_DUPIXENT.index("2. Coverage Criteriaa:"):]
+    pages = _paged(body, ["(mometasone furoate), Synalar", "(b) Allergist\n(c) Immunologist\n\nAuthorization"],
+                   "Example Health Plan Pharmacy Clinical Policy", "© 2024 Example Health Plan. Page {n} of {of}")
+    text, starts, removed = normalize_pages(pages)
+    assert "Example Health Plan Pharmacy Clinical Policy" in removed and "Example" not in text
+    policies = extract_criteria(text, starts)
+    assert_exact_spans(text, policies)
+    initial = policies[0]
+    assert initial.pages == [1, 3]
+    a, b = list(leaves(initial.tree))[1:3]
+    assert a.text == ("Medium,high, or very-high potency topical corticosteroid [e.g., Elocon\n\n(mometasone furoate), "
+                      "Synalar (fluocinolone acetonide), Lidex\n(fluocinonide)]")
+    assert (a.page, b.page) == (1, 2)
+    assert [leaf.page for leaf in leaves(initial.tree)][-3:] == [2, 3, 3]  # Dermatologist, Allergist, Immunologist
+    assert policies[1].pages == [3, 3]
+
+
+def test_cigna_criterion_wrapped_across_a_page_break() -> None:
+    body = pt.CIGNA_EPIDIOLEX[pt.CIGNA_EPIDIOLEX.index("FDA-Approved Indications"):]
+    header = ("Page {n} of {of} - Cigna National Formulary Coverage - Policy:Antiseizure Medications – Epidiolex "
+              "Prior Authorization")
+    pages = _paged(body, ["antiseizure medications; OR", "iii. The medication", "CONDITIONS NOT COVERED"], header, "")
+    text, starts, _ = normalize_pages(pages)
+    assert "Cigna National Formulary" not in text
+    policies = extract_criteria(text, starts)
+    assert_exact_spans(text, policies)
+    assert [(p.line, p.pages) for p in policies] == [("initial", [1, 3]), ("continuation", [3, 3])]
+    i, a, b, iii = leaves(policies[0].tree)
+    assert a.text == "Patient has tried or is concomitantly receiving at least two other\n\nantiseizure medications"
+    assert len(a.notes) == 1 and a.notes[0].startswith("Note: Examples")
+    assert (i.page, a.page, b.page, iii.page) == (1, 1, 2, 3)
+
+
+def _one_break(text: str, before: str) -> tuple[str, list[int]]:
+    """`text` as pages 2 and 3 of a document, broken before the line starting with `before`
+    (page 1 is a neutral cover page), each page with a running header and footer; normalised."""
+    at = text.index("\n" + before) + 1
+    pages = [["Coverage policy excerpt"], [text[:at].rstrip("\n")], [text[at:]]]
+    raw = [f"Example Health Plan Pharmacy Clinical Policy\n\n{p[0]}\n\nPage {n} of 3" for n, p in enumerate(pages, 1)]
+    text, starts, removed = normalize_pages(raw)
+    assert "Example Health Plan Pharmacy Clinical Policy" in removed
+    return text, starts
+
+
+def test_page_break_between_items_and_before_a_separator() -> None:
+    for before in ("-AND-\n\n(3) Patient is not", "(c) Immunologist\n\nAuthorization", "2. Reauthorization"):
+        text, starts = _one_break(pt.UHC_DUPIXENT, before)
+        policies = extract_criteria(text, starts)
+        assert_exact_spans(text, policies)
+        unpaged = extract_criteria(pt.UHC_DUPIXENT)
+        assert [shape(p.tree) for p in policies] == [shape(p.tree) for p in unpaged], before
+
+
+def test_note_wrapped_across_a_page_break_is_whole() -> None:
+    text, starts = _one_break(pt.CIGNA_EPIDIOLEX, "topiramate, clonazepam, levetiracetam, zonisamide.")
+    a = list(leaves(extract_criteria(text, starts)[0].tree))[1]
+    assert a.notes == ["Note: Examples of other antiseizure medications include valproic acid,\n\n"
+                       "topiramate, clonazepam, levetiracetam, zonisamide."]
+
+
+def test_last_criterion_wrapped_across_a_page_break_before_the_duration() -> None:
+    text, starts = _one_break(pt.UHC_AFINITOR, "diazoxide\n")
+    policies = extract_criteria(text, starts)
+    assert_exact_spans(text, policies)
+    assert [p.indication for p in policies][:3] == [
+        "Patients less than 19 years of age", "Neuroendocrine Tumors", "Neuroendocrine Tumors"]
+    last = list(leaves(policies[1].tree))[-1]
+    assert last.text == "Used as preoperative therapy of locoregional insulinoma with or without\n\ndiazoxide"
+    assert (last.label, last.page) == ("(ii)", 2)
+
+
+def test_approval_duration_at_the_top_of_the_next_page() -> None:
+    text, starts = _one_break(pt.ENVOLVE_BLINATUMOMAB, "Approval duration: 6 months")
+    policies = extract_criteria(text, starts)
+    assert [(p.line, p.approval_duration) for p in policies] == [("initial", "6 months"),
+                                                                  ("continuation", "12 months")]
+
+
+# ---------------------------------------------------------------- documents without criteria
+_UHC_CONTENTS = """\
+Table of Contents
+1. Background ........................................................ 1
+2. Coverage Criteria ................................................. 2
+A. Atopic Dermatitis ................................................. 2
+1. Initial Authorization ............................................. 2
+2. Reauthorization ................................................... 3
+B. Asthma ............................................................ 3
+1. Initial Authorization ............................................. 3
+2. Reauthorization ................................................... 4
+3. Additional Clinical Rules ......................................... 9
+4. References ........................................................ 9"""
+_ENVOLVE_CONTENTS = """\
+Contents
+I. Initial Approval Criteria ......................................... 1
+A. Acute Lymphoblastic Leukemia (must meet all) ...................... 1
+B. Other diagnoses/indications ....................................... 1
+II. Continued Therapy ................................................ 2
+A. Acute Lymphoblastic Leukemia (must meet all) ...................... 2
+III. Diagnoses/Indications for which coverage is NOT authorized ...... 2
+IV. Appendices/General Information ................................... 2
+V. Dosage and Administration ......................................... 3
+VI. Product Availability ............................................. 3
+VII. References ...................................................... 3"""
+_ENVOLVE_CONTENTS_NO_LEADERS = re.sub(r" \.{3,} ", " ", _ENVOLVE_CONTENTS)
+_GUIDELINE = "Recommendations\n" + "\n".join(f"{n}. {r}" for n, r in enumerate(pt.GUIDELINE_RECOMMENDATIONS, 1))
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(_UHC_CONTENTS, id="uhc-table-of-contents"),
+    pytest.param(_ENVOLVE_CONTENTS, id="envolve-table-of-contents"),
+    pytest.param(_ENVOLVE_CONTENTS_NO_LEADERS, id="table-of-contents-without-leaders"),
+    pytest.param(pt.REFERENCE_LIST, id="reference-list"),
+    pytest.param(pt.REFERENCE_LIST.split("\n", 1)[1], id="reference-list-without-heading"),
+    pytest.param(pt.REVISION_HISTORY, id="revision-history"),
+    pytest.param(pt.DRUG_LABEL, id="drug-label-sections"),
+    pytest.param(_GUIDELINE, id="guideline-numbered-recommendations"),
+    pytest.param(pt.GUIDELINE_PROSE, id="guideline-prose-and-bullets"),
+])
+def test_documents_without_criteria_give_no_trees(text: str) -> None:
+    assert extract_criteria(text) == []
+
+
+def test_the_table_of_contents_without_leaders_keeps_its_page_numbers() -> None:
+    assert "A. Acute Lymphoblastic Leukemia (must meet all) 1" in _ENVOLVE_CONTENTS_NO_LEADERS
+
+
+def test_the_drug_label_fixture_has_numbered_sections() -> None:
+    assert "\n1 INDICATIONS AND USAGE\n" in pt.DRUG_LABEL and "\n2.2 Recommended Dosage" in pt.DRUG_LABEL
+
+
+def test_not_covered_section_gives_no_tree_but_the_criteria_still_do() -> None:
+    text = pt.CIGNA_EPIDIOLEX
+    tail = text[text.index("CONDITIONS NOT COVERED"):]
+    assert extract_criteria(tail) == []
+    assert len(extract_criteria(text)) == 2
+
+
+# ---------------------------------------------------------------- the policy's drugs
+@pytest.mark.parametrize(("text", "expected", "comparators"), [
+    pytest.param(pt.UHC_DUPIXENT, ["Dupixent", "dupilumab"], ["Adbry", "Rinvoq", "Elocon", "tralokinumab"],
+                 id="uhc-medications-line"),
+    pytest.param(pt.UHC_AFINITOR, ["Afinitor", "everolimus"], ["Aromasin", "exemestane", "Femara", "Nexavar"],
+                 id="uhc-medication-line"),
+    pytest.param(pt.CIGNA_HUMIRA_HEADER, ["adalimumab", "Humira"], ["Entyvio", "vedolizumab", "Xeljanz"],
+                 id="cigna-bullet"),
+    pytest.param(pt.CIGNA_EPIDIOLEX_HEADER, ["Epidiolex", "cannabidiol"], ["Diacomit", "stiripentol", "Fintepla"],
+                 id="cigna-epidiolex"),
+    pytest.param(pt.ENVOLVE_BLINATUMOMAB, ["Blincyto", "Blinatumomab"], ["Sprycel", "Tasigna", "Iclusig"],
+                 id="envolve-generic-first"),
+])
+def test_policy_drugs_brand_and_generic_not_comparators(text: str, expected: list[str],
+                                                        comparators: list[str]) -> None:
+    drugs = policy_drugs(text)
+    assert sorted(drugs) == sorted(expected)
+    assert not set(drugs) & set(comparators)
+    assert all(c in text for c in comparators)  # they are mentioned, later
+
+
+def test_policy_drugs_with_biosimilars() -> None:
+    drugs = policy_drugs(pt.CIGNA_ADALIMUMAB_HEADER)
+    assert drugs[0] == "adalimumab"  # the most used name first
+    assert {"Humira", "Hyrimoz", "Cyltezo", "Hulio", "Idacio", "Simlandi", "Yuflyma", "Abrilada", "Hadlima",
+            "Yusimry"} <= set(drugs)
+    assert not any("-" in d for d in drugs)  # "adalimumab-adaz" folds into adalimumab
+    assert not {"Entyvio", "vedolizumab", "Xeljanz"} & set(drugs)
+
+
+def test_policy_drugs_reads_a_symbol_font_registered_mark() -> None:
+    assert "• Amjevita\uf0d2 (adalimumab-atto subcutaneous injection – Amgen)" in pt.CIGNA_ADALIMUMAB_HEADER
+    text = normalize_text(pt.CIGNA_ADALIMUMAB_HEADER)  # as ingest stores it: the Symbol font's ® is ®
+    assert "Amjevita® (adalimumab-atto" in text
+    assert "Amjevita" in policy_drugs(text)
+
+
+def test_policy_drugs_without_a_policy() -> None:
+    assert policy_drugs(pt.REFERENCE_LIST) == []
+    assert policy_drugs(pt.GUIDELINE_PROSE) == []
