@@ -16,6 +16,7 @@ import difflib
 import json
 import logging
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -73,18 +74,26 @@ class GoldItem(BaseModel):
         return list(dict.fromkeys(e.doc_id for e in self.evidence))
 
 
+G = TypeVar("G", bound=GoldItem)
+
+
 def load_gold(path: Path) -> list[GoldItem]:
     """Every item of a gold JSONL file; blank lines are skipped. Raises GoldError."""
+    return load_items(path, GoldItem)
+
+
+def load_items(path: Path, model: type[G]) -> list[G]:
+    """Every line of a gold JSONL file as a `model` (GoldItem or a subclass adding fields)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldError(path, 0, "-", f"cannot read the file ({exc})") from exc
-    items: list[GoldItem] = []
+    items: list[G] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        item = _parse_line(path, number, line)
+        item = _parse_line(path, number, line, model)
         if item.id in seen:
             raise GoldError(
                 path, number, "id", f"duplicate id {item.id!r} (first on line {seen[item.id]})"
@@ -96,7 +105,7 @@ def load_gold(path: Path) -> list[GoldItem]:
     return items
 
 
-def _parse_line(path: Path, number: int, line: str) -> GoldItem:
+def _parse_line(path: Path, number: int, line: str, model: type[G]) -> G:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -106,7 +115,7 @@ def _parse_line(path: Path, number: int, line: str) -> GoldItem:
     if not isinstance(data, dict):
         raise GoldError(path, number, "-", "not a JSON object")
     try:
-        return GoldItem.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "-"
