@@ -56,3 +56,46 @@ def write_gold(items: list[CalibrationItem], path: Path) -> Path:
     lines = (item.as_gold().model_dump_json() for item in items)
     path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     return path
+
+
+Counts = dict[tuple[str, str], tuple[int, int]]
+
+
+def abstention_by_family(items: list[CalibrationItem], abstained: dict[str, bool]) -> Counts:
+    """(family, split) -> (abstained, total); for the answerable family these are false abstentions."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for item in items:
+        done, total = out.get((item.family, item.split), (0, 0))
+        out[(item.family, item.split)] = (done + abstained.get(item.id, False), total + 1)
+    return out
+
+
+def main() -> int:
+    """`python -m evals.calibration`: ask every calibration question (corpus/ synced into the
+    configured data dir first, as `guideqa eval` does) and print abstention per family and split."""
+    import tempfile
+
+    from evals.runner import run_eval
+    from rag.index import open_index
+    from rag.settings import get_settings
+
+    items = load_calibration()
+    plain = write_gold(items, Path(tempfile.mkstemp(suffix=".jsonl")[1]))
+    index = open_index(get_settings())
+    try:
+        run = run_eval(index, [i.as_gold() for i in items], plain, "extractive")
+    finally:
+        index.close()
+    abstained = {r.id: r.scores.abstained for r in run.results}
+    table = abstention_by_family(items, abstained)
+    print("| family | calibrate | heldout |\n|---|---|---|")
+    for family in [*UNANSWERABLE_FAMILIES, ANSWERABLE_FAMILY]:
+        counts = [table.get((family, split), (0, 0)) for split in ("calibrate", "heldout")]
+        cells = [f"{done}/{total}" for done, total in counts]
+        print(f"| {family} | {' | '.join(cells)} |")
+    print("(answerable: false abstentions)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
