@@ -524,3 +524,45 @@ def test_policy_drugs_reads_a_symbol_font_registered_mark() -> None:
 def test_policy_drugs_without_a_policy() -> None:
     assert policy_drugs(pt.REFERENCE_LIST) == []
     assert policy_drugs(pt.GUIDELINE_PROSE) == []
+
+
+# An Aetna-style layout ("Criteria for Initial Approval" / "Continuation of Therapy" headings, an
+# indication line above "Authorization of 12 months may be granted ... when all of the following
+# criteria are met:"), filled with criteria copied verbatim from the UHC Afinitor policy.
+AETNA_STYLE = """Criteria for Initial Approval
+
+A. Breast Cancer
+Authorization of 12 months may be granted for treatment of breast cancer when all of the following criteria are met:
+1. Disease is human epidermal growth factor receptor 2 (HER2)-negative
+2. Patient is a postmenopausal woman
+
+B. Meningioma
+Authorization of 12 months may be granted for treatment of meningioma when any of the following criteria are met:
+1. Used in combination with bevacizumab (Avastin, Mvasi, etc.)
+2. Used in combination with octreotide acetate LAR
+
+Continuation of Therapy
+
+A. Breast Cancer
+Authorization of 12 months may be granted for continued treatment when the patient does not show evidence of \
+progressive disease while on Afinitor therapy.
+"""
+
+
+def test_aetna_style_layout_with_section_headings() -> None:
+    trees = extract_criteria(AETNA_STYLE)
+    shape = [(t.indication, t.line, t.approval_duration, t.tree.op, [leaf.text for leaf in leaves(t.tree)])
+             for t in trees]
+    assert shape == [
+        ("Breast Cancer", "initial", "12 months", "all",
+         ["Disease is human epidermal growth factor receptor 2 (HER2)-negative", "Patient is a postmenopausal woman"]),
+        ("Meningioma", "initial", "12 months", "any",
+         ["Used in combination with bevacizumab (Avastin, Mvasi, etc.)",
+          "Used in combination with octreotide acetate LAR"]),
+        ("Breast Cancer", "continuation", "12 months", "all",
+         ["Authorization of 12 months may be granted for continued treatment when the patient does not show "
+          "evidence of progressive disease while on Afinitor therapy."]),
+    ]
+    for tree in trees:
+        for leaf in leaves(tree.tree):
+            assert AETNA_STYLE[leaf.char_start:leaf.char_end] == leaf.text
