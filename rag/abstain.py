@@ -105,10 +105,14 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
         if t not in seen and t not in _REQUEST_WORDS and not (len(t) >= 6 and t[:6] in stems)
         and ((len(t) > 3 and t not in common) or t in named or t in ASK_TERMS)
     ]
-    if len(missing) >= 2 or ASK_TERMS & set(missing):  # no passage speaks of the price it asks for
-        return missing
     lexical = retrieval.snapshot.lexical
-    if not missing or lexical.knows(missing[0]):
+    unknown = [t for t in missing if not lexical.knows(t)]
+    # terms the corpus uses elsewhere count only when the full window of passages was looked at
+    # (with --top-k 2 they may simply not have been retrieved)
+    examined = len(retrieval.hits) >= k
+    if len(unknown) >= 2 or (examined and len(missing) >= 2) or ASK_TERMS & set(missing):
+        return missing  # ... or no passage speaks of the price it asks for
+    if len(missing) != 1 or not unknown:
         return []
     weights = {t: lexical.idf(t) for t in terms if t not in missing}
     total = sum(weights.values()) or 1.0

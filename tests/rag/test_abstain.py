@@ -77,3 +77,10 @@ def test_what_a_cost_question_asks_for_counts_though_it_is_a_common_word():
 def test_words_of_the_request_framing_are_not_its_focus():
     question = "PA vignette: what is the initial dose of luspatercept?"
     assert missing_focus(retrieval(question, PASSAGES)) == []
+
+
+def test_terms_the_corpus_has_count_only_when_the_whole_window_was_retrieved():
+    question = "Is luspatercept given before azacitidine or decitabine?"
+    few = retrieval(question, PASSAGES[:2], corpus=["Azacitidine or decitabine in higher-risk disease."])
+    assert missing_focus(few, k=10) == []  # two passages retrieved (--top-k 2): not enough to say
+    assert set(missing_focus(few, k=2)) == {"azacitidine", "decitabine"}
