@@ -23,7 +23,6 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,11 @@ from evals.criteria_gold import (
     DEFAULT_CRITERIA,
     DEFAULT_VIGNETTES,
     CriteriaGoldEntry,
-    CriteriaLeaf,
-    CriteriaNode,
     Vignette,
     load_criteria_gold,
     load_vignettes,
 )
-from rag.criteria.tree import PolicyCriteria, leaf_paths
+from rag.criteria.tree import Node, PolicyCriteria, leaf_paths
 from rag.errors import ConfigurationError
 from rag.settings import Settings
 
@@ -86,15 +83,6 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def gold_paths(node: CriteriaNode, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], CriteriaLeaf]]:
-    here = (*path, f"at_least:{node.n}" if node.op == "at_least" else node.op)
-    for child in node.children:
-        if isinstance(child, CriteriaLeaf):
-            yield here, child
-        else:
-            yield from gold_paths(child, here)
-
-
 def _indication_match(a: str, b: str) -> float:
     ta, tb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
     return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
@@ -115,7 +103,7 @@ def score_document(doc_id: str, gold: list[CriteriaGoldEntry], trees: list[Polic
     for entry in gold:
         where = f"{entry.indication} ({entry.line})"
         found = twin(entry, trees)
-        wanted = list(gold_paths(entry.tree))
+        wanted = list(leaf_paths(Node.model_validate(entry.tree.model_dump())))  # the gold as a core tree
         score.gold_leaves += len(wanted)
         if found is None:
             score.missing.append(where)
