@@ -46,6 +46,28 @@ NECESSITY_SECTIONS = re.compile(
 )
 
 
-def intent_terms(question: str) -> str:
-    """Words a question implies without saying them (empty for plain questions)."""
-    return NECESSITY_TERMS if is_necessity_question(question) else ""
+# A wh-question ("What does the coverage answer say ...?", "According to the review, when should
+# ESA therapy start ...?") asks what a passage says, even when it is worded like a necessity question.
+_ASKS_WHAT = re.compile(
+    r"^(?:according to [^,?]{1,80},\s*)?(?:what|which|how|when|where|who|whom|whose|why)\b", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def asks_for_a_judgement(question: str) -> bool:
+    """False when every question it asks is a wh-question (a request without '?' counts by its
+    last sentence)."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
+    asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    return any(not _ASKS_WHAT.match(s) for s in asked)
+
+
+def intent_terms(question: str, judgements_only: bool = True) -> str:
+    """Words a medical-necessity question implies without saying them: the criteria, what they
+    require, what is missing. Empty for plain questions and, with `judgements_only`, for
+    necessity-worded wh-questions ("What does the coverage answer say about ...?"): their own
+    words find the passage better (gold set: 7 of its 10 such questions ranked their passage
+    higher without them, none lower)."""
+    if not is_necessity_question(question):
+        return ""
+    return NECESSITY_TERMS if asks_for_a_judgement(question) or not judgements_only else ""

@@ -3,6 +3,8 @@
 1. query texts: the question, with the corpus's abbreviations expanded (both directions) and,
    for medical-necessity questions, the terms it implies; each leg may see its own text;
 2. legs: dense (vector store) and lexical (BM25), both over the committed chunks of one snapshot;
+   BM25 scores whole chunks or, as a setting, sentence windows (a chunk scores by its best
+   window), with the title, section and source tokens weighted against the body;
 3. fusion: weighted min-max (or z-score) score fusion by default, reciprocal rank fusion as a
    setting; criteria-like sections get a boost (a third ranking under RRF) for necessity questions;
 4. ranking and diversity: best first, one document taking at most `max_per_doc` of the top k.
@@ -20,8 +22,8 @@ from functools import cached_property
 
 from rag.abbreviations import expand_query
 from rag.index import Index, Snapshot
-from rag.lexical import tokenize
-from rag.questions import NECESSITY_SECTIONS, intent_terms
+from rag.lexical import LexicalView, tokenize
+from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_question
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
 
@@ -44,7 +46,7 @@ class QueryTexts:
     expanded: str  # the query with abbreviations and implied intent terms added
     dense: str
     lexical: str
-    intent: bool  # a medical-necessity question whose implied terms were added
+    intent: bool  # a medical-necessity question: criteria-like sections are boosted
 
 
 @dataclass
@@ -80,23 +82,35 @@ class Retrieval:
 
 # ---------------------------------------------------------------- 1. query texts
 def query_texts(query: str, abbreviations: dict[str, str], cfg: RetrievalSettings) -> QueryTexts:
+    """The leg texts. A medical-necessity question gets the section boost (`intent`); its implied
+    terms (see `intent_questions`) go into `expanded`, which the extractive answer weighs, and
+    into a leg's text only where `intent_in_dense` / `intent_in_lexical` say so."""
     expanded = expand_query(query, abbreviations)
-    intent = intent_terms(query) if cfg.intent_terms else ""
+    necessity = cfg.intent_terms and is_necessity_question(query)
+    intent = intent_terms(query, cfg.intent_questions == "judgements") if necessity else ""
 
-    def text(expand: bool) -> str:
+    def text(expand: bool, add_intent: bool = True) -> str:
         base = expanded if expand else query
-        return f"{base} {intent}" if intent else base
+        return f"{base} {intent}" if intent and add_intent else base
 
-    return QueryTexts(query, text(True), text(cfg.expand_dense), text(cfg.expand_lexical), bool(intent))
+    return QueryTexts(query, text(True), text(cfg.expand_dense, cfg.intent_in_dense),
+                      text(cfg.expand_lexical, cfg.intent_in_lexical), necessity)
+
+
+def lexical_view(cfg: RetrievalSettings) -> LexicalView:
+    """The BM25 index the lexical leg searches: chunks or sentence windows, fields weighted."""
+    return LexicalView(cfg.lexical_unit, cfg.window_sentences, cfg.title_weight, cfg.section_weight,
+                       cfg.source_weight)
 
 
 # ---------------------------------------------------------------- 2. legs
 def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
-                filters: Filters | None) -> Legs:
+                filters: Filters | None, cfg: RetrievalSettings) -> Legs:
     """Both legs' top `n`, committed chunks only, with every candidate chunk fetched."""
     vector = index.embedder.embed_query(texts.dense)
     dense_hits = [h for h in index.store.query(vector, n, filters) if h.chunk.chunk_id in snapshot.committed]
-    found = snapshot.lexical.search(tokenize(texts.lexical), n, filters)
+    found = snapshot.lexical.search(tokenize(texts.lexical), n, filters, view=lexical_view(cfg),
+                                    second_share=cfg.window_second_share)
     lexical = {c: s for c, s in found if c in snapshot.committed}
     chunks = {h.chunk.chunk_id: h.chunk for h in dense_hits}
     missing = [c for c in lexical if c not in chunks]
@@ -192,7 +206,7 @@ class Retriever:
         top_k = top_k or cfg.top_k
         snapshot = self.index.snapshot()
         texts = query_texts(query, snapshot.lexical.abbreviations, cfg)
-        legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters)
+        legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters, cfg)
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
                    if texts.intent else set())
         fused = fuse(legs, cfg, boosted)

@@ -114,8 +114,57 @@ class RetrievalSettings(BaseSettings):
     )
     intent_terms: bool = Field(
         default=True,
-        description="Medical-necessity questions add the words they imply (criteria, indication, "
-        "required ...) to the search text and boost criteria-like sections.",
+        description="Medical-necessity questions boost criteria-like sections and imply words they "
+        "do not say (criteria, indication, required ...), which join the search text where "
+        "intent_questions, intent_in_dense and intent_in_lexical say so.",
+    )
+    intent_questions: Literal["all", "judgements"] = Field(
+        default="judgements",
+        description="Which medical-necessity questions get their implied words in the search text: "
+        "'all', or 'judgements' = not wh-questions about what a passage says ('What does the "
+        "coverage answer say ...?'), whose own words find it better. All keep the section boost.",
+    )
+    intent_in_dense: bool = Field(
+        default=False,
+        description="The dense leg embeds a necessity question with its implied words added. Off: "
+        "they pulled generic criteria passages above the one asked for (gold set).",
+    )
+    intent_in_lexical: bool = Field(
+        default=True,
+        description="The BM25 leg searches a necessity question with its implied words added: they "
+        "bring in the criteria and missing-information passages a judgement needs.",
+    )
+    lexical_unit: Literal["chunk", "window"] = Field(
+        default="chunk",
+        description="What BM25 scores: 'chunk' = whole chunks; 'window' = every run of "
+        "window_sentences consecutive sentences of a chunk ('small-to-big'), a chunk scoring by its "
+        "best window plus window_second_share of its second. No extra embedding. Windows helped "
+        "the gold set and cost the FDA label and PubMedQA benchmarks, so chunks stay the default.",
+    )
+    window_sentences: int = Field(
+        default=2, ge=1, le=10,
+        description="Window unit: sentences per BM25 window (a chunk with fewer is one window).",
+    )
+    window_second_share: float = Field(
+        default=0.0, ge=0, le=1,
+        description="Window unit: the share of a chunk's second-best window added to its best.",
+    )
+    title_weight: int = Field(
+        default=2, ge=0, le=5,
+        description="BM25 field weight: times a chunk's document title counts (its tokens repeated; "
+        "0 = not searched, 1 = like body text). 2 with source_weight 1 raised the gold set's "
+        "recall@1 0.698 -> 0.726 and kept the FDA label and PubMedQA benchmarks.",
+    )
+    section_weight: int = Field(
+        default=1, ge=0, le=5,
+        description="BM25 field weight: times a chunk's section path counts (0 = not searched, "
+        "1 = like body text; 2-3 did not help any benchmark).",
+    )
+    source_weight: int = Field(
+        default=1, ge=0, le=5,
+        description="BM25 field weight: times the document's source and type ('Drug information "
+        "page', 'payer policy') count in each of its chunks (0 = not searched), so 'according to "
+        "the coverage answer' finds that document's passages.",
     )
     abstain_min_similarity: float = Field(
         default=0.20,

@@ -2,9 +2,11 @@
 
 A variant is a named set of :class:`rag.settings.RetrievalSettings` overrides (fusion,
 dense_weight, score_norm, rrf_k, rrf_dense_weight, candidates, expand_dense, expand_lexical,
-intent_terms, section_boost, max_per_doc, diversity_decay ...). The project's own
-:class:`rag.retrieve.Retriever` runs it as is: there is no second copy of the pipeline to drift
-from the product. A variant that wins is a proposal for the defaults.
+intent_terms, intent_questions, intent_in_dense, intent_in_lexical, lexical_unit, window_sentences,
+window_second_share, title_weight, section_weight, source_weight, section_boost, max_per_doc,
+diversity_decay ...). The project's own :class:`rag.retrieve.Retriever` runs it as is: there is
+no second copy of the pipeline to drift from the product. A variant that wins is a proposal for
+the defaults.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ KNOBS = ", ".join(RetrievalSettings.model_fields)
 
 VARIANTS: dict[str, Overrides] = {
     "rrf-cap4": {"fusion": "rrf", "max_per_doc": 4},  # the retriever this work started from
+    # the defaults before "evidence first": implied words in both legs, fields unweighted
+    "before-evidence-first": {"intent_questions": "all", "intent_in_dense": True, "intent_in_lexical": True,
+                              "title_weight": 1, "source_weight": 0},
     "rrf": {"fusion": "rrf"},
     "rrf-k10": {"fusion": "rrf", "rrf_k": 10},
     "rrf-k20": {"fusion": "rrf", "rrf_k": 20},
@@ -30,6 +35,26 @@ VARIANTS: dict[str, Overrides] = {
     "cand-100": {"candidates": 100},
     "no-expand": {"expand_dense": False, "expand_lexical": False},
     "no-intent": {"intent_terms": False},
+    # implied words of necessity questions (default: BM25 text of judgement questions only)
+    "intent-in-query": {"intent_questions": "all", "intent_in_dense": True, "intent_in_lexical": True},
+    "intent-boost-only": {"intent_in_lexical": False},
+    "intent-all-questions": {"intent_questions": "all"},
+    "intent-dense-too": {"intent_in_dense": True},
+    "intent-dense-only": {"intent_in_dense": True, "intent_in_lexical": False},
+    # BM25 over sentence windows (a chunk scores by its best window, + a share of its second)
+    **{f"window-{n}": {"lexical_unit": "window", "window_sentences": n} for n in (1, 2, 3)},
+    **{f"window-{n}-second": {"lexical_unit": "window", "window_sentences": n,
+                              "window_second_share": 0.5} for n in (1, 2, 3)},
+    # BM25 field weights (default: title 2, section 1, source 0 -> 1); tokens counted n times
+    "title-0": {"title_weight": 0},
+    "title-1": {"title_weight": 1},
+    "title-3": {"title_weight": 3},
+    "section-0": {"section_weight": 0},
+    "section-2": {"section_weight": 2},
+    "section-3": {"section_weight": 3},
+    "source-0": {"source_weight": 0},
+    "source-2": {"source_weight": 2},
+    "fields-plain": {"title_weight": 1, "source_weight": 0},
     "no-section-boost": {"section_boost": 0.0},
     "cap-1": {"max_per_doc": 1},
     "cap-4": {"max_per_doc": 4},

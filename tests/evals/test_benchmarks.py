@@ -184,12 +184,35 @@ def test_inline_variants_are_checked_against_the_retrieval_settings():
     assert parse_variant("fusion=rrf;rrf_k=10;expand_dense=false") == {
         "fusion": "rrf", "rrf_k": 10, "expand_dense": False}
     assert parse_variant("no-cap") == VARIANTS["no-cap"]
+    assert parse_variant("lexical_unit=window;window_sentences=3;window_second_share=0.5;source_weight=1") == {
+        "lexical_unit": "window", "window_sentences": 3, "window_second_share": 0.5, "source_weight": 1}
+    assert parse_variant("intent_in_dense=true") == {"intent_in_dense": True}
+    with pytest.raises(ValueError, match="lexical_unit"):
+        parse_variant("lexical_unit=sentence")
+    with pytest.raises(ValueError, match="window_sentences"):
+        parse_variant("window_sentences=0")
     with pytest.raises(ValueError, match="knob=value"):
         parse_variant("warp")
     with pytest.raises(ValueError, match="unknown knobs"):
         parse_variant("warp=9")
     with pytest.raises(ValueError, match="fusion"):
         parse_variant("fusion=magic")
+
+
+def test_every_registered_variant_is_valid_and_changes_something():
+    for name, changes in VARIANTS.items():
+        assert changes, name
+        assert parse_variant(";".join(f"{k}={v}" for k, v in changes.items())) == changes, name
+
+
+def test_window_and_field_variants_run_beside_the_default(fda_dir, tmp_path):
+    names = ["window-2", "window-1-second", "fields-plain", "before-evidence-first"]
+    report = _run("fda-label", fda_dir, tmp_path, variants={n: VARIANTS[n] for n in names})
+    assert list(report["retrievers"]) == [*RETRIEVERS, *names]
+    for name in names:
+        row = report["retrievers"][name]
+        assert 0 <= row["recall@1"] <= row["recall@5"] <= row["recall@10"] == 1.0
+    assert report["retrieval_settings"]["lexical_unit"] == "chunk"  # the default is reported as run
 
 
 def test_second_pubmedqa_run_embeds_nothing_again(pubmedqa_dir, tmp_path):

@@ -6,9 +6,27 @@ from __future__ import annotations
 import pytest
 
 from ingest.sync import remove_documents
+from rag.abbreviations import expand_query
 from rag.answer import Answerer
-from rag.questions import NECESSITY_TERMS
-from rag.retrieve import Legs, Retriever, diversify, fuse, query_texts, rank, rrf, score_fusion
+from rag.lexical import LexicalView, tokenize
+from rag.questions import (
+    NECESSITY_SECTIONS,
+    NECESSITY_TERMS,
+    asks_for_a_judgement,
+    intent_terms,
+    is_necessity_question,
+)
+from rag.retrieve import (
+    Legs,
+    Retriever,
+    diversify,
+    fuse,
+    lexical_view,
+    query_texts,
+    rank,
+    rrf,
+    score_fusion,
+)
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
 
@@ -25,13 +43,53 @@ def chunk(cid: str, doc: str, section: str | None = None) -> Chunk:
 
 # ---------------------------------------------------------------- 1. query texts
 def test_query_texts_expand_abbreviations_and_add_intent_only_for_necessity_questions():
-    cfg = RetrievalSettings()
+    cfg = RetrievalSettings(intent_in_dense=True, intent_in_lexical=True)
     plain = query_texts("What is the dose in MDS?", ABBREVIATIONS, cfg)
     assert plain.expanded == "What is the dose in MDS? (myelodysplastic syndromes)"
     assert plain.dense == plain.lexical == plain.expanded and not plain.intent
 
     necessity = query_texts(NECESSITY, ABBREVIATIONS, cfg)
     assert necessity.intent and necessity.expanded.endswith(NECESSITY_TERMS)
+    assert necessity.dense == necessity.lexical == necessity.expanded
+
+
+def test_by_default_implied_terms_join_the_bm25_text_of_judgement_questions_only():
+    expanded = f"{NECESSITY} (myelodysplastic syndromes)"
+    texts = query_texts(NECESSITY, ABBREVIATIONS, RetrievalSettings())
+    assert texts.intent and texts.expanded == texts.lexical == f"{expanded} {NECESSITY_TERMS}"
+    assert texts.dense == expanded
+
+    dense_only = query_texts(NECESSITY, ABBREVIATIONS, RetrievalSettings(intent_in_dense=True, intent_in_lexical=False))
+    assert dense_only.dense.endswith(NECESSITY_TERMS) and dense_only.lexical == expanded
+    boost_only = query_texts(NECESSITY, ABBREVIATIONS, RetrievalSettings(intent_in_lexical=False))
+    assert boost_only.intent and boost_only.dense == boost_only.lexical == expanded
+    assert boost_only.expanded.endswith(NECESSITY_TERMS)  # the extractive answer still weighs them
+
+
+def test_a_wh_question_about_a_document_keeps_the_boost_but_not_the_implied_terms():
+    question = "What does the coverage answer say about MDS?"  # 'coverage': necessity wording
+    texts = query_texts(question, ABBREVIATIONS, RetrievalSettings())
+    assert texts.intent  # criteria-like sections are still boosted
+    assert NECESSITY_TERMS not in texts.expanded and NECESSITY_TERMS not in texts.lexical
+    every = query_texts(question, ABBREVIATIONS, RetrievalSettings(intent_questions="all"))
+    assert every.lexical.endswith(NECESSITY_TERMS)
+    off = query_texts(question, ABBREVIATIONS, RetrievalSettings(intent_terms=False))
+    assert not off.intent and NECESSITY_TERMS not in off.expanded
+
+
+@pytest.mark.parametrize(("question", "judgement"), [
+    ("Is luspatercept medically necessary for MDS?", True),
+    ("A 58-year-old with MDS and 12% blasts. Is luspatercept medically necessary?", True),
+    ("PA request: Dupixent for a 7-year-old with atopic dermatitis", True),
+    ("Is it covered? What is missing?", True),  # one yes/no question is enough
+    ("What does the coverage answer say the NCCN guidelines recommend?", False),
+    ("According to the review, when should ESA therapy start?", False),
+    ("Which patients meet the criteria?", False),
+])
+def test_judgement_questions_are_told_from_wh_questions(question, judgement):
+    assert asks_for_a_judgement(question) is judgement
+    assert bool(intent_terms(question)) is (judgement and is_necessity_question(question))
+    assert bool(intent_terms(question, judgements_only=False)) is is_necessity_question(question)
 
 
 def test_each_leg_can_search_its_own_text():
@@ -116,6 +174,38 @@ def test_settings_reach_every_stage(fake_index):
     assert [h.score for h in default.hits] != [h.score for h in rrf_run.hits]
     docs = [h.chunk.doc_id for h in rrf_run.hits]
     assert len(docs[:5]) == len(set(docs[:5]))  # one chunk per document while others remain
+
+
+def test_lexical_settings_reach_the_bm25_leg(fake_index):
+    question = "What should a patient do after missing a dose of luspatercept?"
+    lexical = fake_index.snapshot().lexical
+    chunks = Retriever(fake_index).retrieve(question, top_k=10)
+    cfg = RetrievalSettings(lexical_unit="window", window_sentences=2, window_second_share=0.5)
+    windows = Retriever(fake_index, cfg).retrieve(question, top_k=10)
+    view = lexical_view(cfg)
+    assert view in lexical._views  # built for this search, on first use
+    expected = dict(lexical.search(tokenize(expand_query(question, lexical.abbreviations)), 40,
+                                   view=view, second_share=0.5))
+    assert {h.chunk.chunk_id: h.lexical for h in windows.hits if h.lexical is not None} == {
+        h.chunk.chunk_id: pytest.approx(expected[h.chunk.chunk_id]) for h in windows.hits if h.lexical is not None}
+    assert [h.lexical for h in windows.hits] != [h.lexical for h in chunks.hits]
+
+    weighted = Retriever(fake_index, RetrievalSettings(title_weight=0, section_weight=3, source_weight=1))
+    assert LexicalView(title_weight=0, section_weight=3, source_weight=1) not in lexical._views
+    weighted.retrieve(question)
+    assert LexicalView(title_weight=0, section_weight=3, source_weight=1) in lexical._views
+
+
+def test_necessity_questions_get_the_section_boost(fake_index):
+    question = "Is luspatercept medically necessary for lower-risk MDS with ring sideroblasts?"
+    boosted = Retriever(fake_index).retrieve(question, top_k=20)
+    plain = Retriever(fake_index, RetrievalSettings(section_boost=0.0)).retrieve(question, top_k=20)
+    criteria = [h for h in boosted.hits if NECESSITY_SECTIONS.search(h.chunk.section or "")]
+    assert criteria
+    before = {h.chunk.chunk_id: h.score for h in plain.hits}
+    for hit in criteria:
+        if hit.chunk.chunk_id in before:
+            assert hit.score == pytest.approx(before[hit.chunk.chunk_id] + 0.2)
 
 
 def test_an_answer_uses_the_snapshot_its_retrieval_saw(fake_index):
