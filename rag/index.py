@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.atomic import exclusive_lock
 from rag.embeddings import Embedder
 from rag.errors import EmbedderMismatchError
 from rag.lexical import LexicalIndex
@@ -65,7 +66,27 @@ class Index:
         self.store = store if store is not None else open_chunk_store(
             settings.store, collection, self.data_dir
         )
-        self.lexical = LexicalIndex.load(self.data_dir)
+        self.lexical = self._current_lexical()
+
+    def _current_lexical(self) -> LexicalIndex:
+        """The BM25 index of the committed corpus. A file missing, damaged or written by another
+        version of the index format is rebuilt from the chunk store now (nothing is re-embedded),
+        so a process that only answers never searches with an empty lexical leg."""
+        lexical = LexicalIndex.load(self.data_dir)
+        if not self._data.documents or lexical.corpus_version == self._data.corpus_version:
+            return lexical
+        with exclusive_lock(self.data_dir / ".lock"):  # not while an ingest writes
+            data = self.manifest.load()
+            lexical = LexicalIndex.load(self.data_dir)
+            if lexical.corpus_version == data.corpus_version or not data.documents:
+                return lexical  # an ingest has just rebuilt it
+            log.warning("the BM25 index in %s is missing or stale; rebuilding it from the stored chunks",
+                        self.data_dir)
+            fresh = LexicalIndex()
+            fresh.replace_documents([], self.store.get(sorted(data.committed_ids())))
+            fresh.rebuild(data.corpus_version)
+            fresh.save(self.data_dir)
+            return fresh
 
     def check_embedder(self, data: ManifestData) -> None:
         if data.embedder and data.embedder != self.embedder.name:

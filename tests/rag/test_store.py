@@ -45,3 +45,22 @@ class TestChromaServer(StoreContract):
 def test_unreachable_server_says_how_to_fix():
     with pytest.raises(StoreUnavailableError, match="chroma run"):
         ChromaStore.connect(f"http://127.0.0.1:{free_port()}", "nothing-here")
+
+
+def test_a_stale_bm25_file_is_rebuilt_from_the_store_when_the_index_opens(tmp_path):
+    """After an upgrade changes the stored BM25 format, a process that only answers must not
+    search with an empty lexical leg: the index rebuilds it from the chunks, re-embedding nothing."""
+    from ingest.sync import sync
+    from rag.embeddings import HashEmbedder
+    from rag.index import Index
+    from rag.lexical import LEXICAL_FILE
+    from tests.conftest import CORPUS, make_settings
+
+    settings = make_settings(tmp_path / "data")
+    store = InMemoryStore()
+    sync(Index(settings, HashEmbedder(), store=store), [CORPUS])
+    (tmp_path / "data" / LEXICAL_FILE).write_bytes(b"written by another version")
+    reopened = Index(settings, HashEmbedder(), store=store)
+    assert len(reopened.lexical) == reopened.data.chunk_count() > 0
+    assert reopened.lexical.corpus_version == reopened.corpus_version
+    assert reopened.lexical.search("luspatercept dose", 3)  # BM25 finds passages again
