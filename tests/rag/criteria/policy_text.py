@@ -117,9 +117,8 @@ b) Compared with baseline (prior to initiating an adalimumab product), patient
 experienced an improvement in at least one symptom, such as decreased
 pain, fatigue, stool frequency, and/or rectal bleeding."""
 
-# UnitedHealthcare style (Dupixent policy): header, background, '2. Coverage Criteriaa:' with a glued footnote
-# letter, atopic dermatitis initial and reauthorization.
-UHC_DUPIXENT = """\
+# The head of the UnitedHealthcare Dupixent policy: program table, background, the coverage criteria heading.
+UHC_DUPIXENT_HEAD = """\
 UnitedHealthcare Pharmacy
 Clinical Pharmacy Programs
 
@@ -146,6 +145,11 @@ adult patients with prurigo nodularis (PN).
 Limitation of Use:
 Dupixent is not for the relief of acute bronchospasm or status asthmaticus.
 2. Coverage Criteriaa:
+"""
+
+# UnitedHealthcare style (Dupixent policy): header, background, '2. Coverage Criteriaa:' with a glued footnote
+# letter, atopic dermatitis initial and reauthorization.
+UHC_DUPIXENT = UHC_DUPIXENT_HEAD + """\
 A. Atopic Dermatitis
 
 1. Initial Authorization
@@ -211,33 +215,7 @@ Authorization will be issued for 12 months."""
 
 # UnitedHealthcare style (Dupixent policy): header and background, then 'Two or more of the following symptoms'
 # and i. lists under (a)-(d), bullets under a roman item.
-UHC_DUPIXENT_CRSWNP = """\
-UnitedHealthcare Pharmacy
-Clinical Pharmacy Programs
-
-Program Number 2024 P 2116-18
-Program Prior Authorization/Medical Necessity
-Medications Dupixent® (dupilumab)
-P&T Approval Date 1/2017, 5/2017, 7/2017, 7/2018, 12/2018, 4/2019, 10/2019, 4/2020,
-5/2020, 6/2020, 6/2021, 12/2021, 2/2022, 7/2022, 11/2022, 3/2023,
-7/2023, 3/2024
-Effective Date 6/1/2024
-
-1. Background:
-Dupixent® (dupilumab) is an interleukin-4 receptor alpha antagonist indicated for treatment of
-patients aged 6 months and older with moderate-to-severe atopic dermatitis whose disease is
-not adequately controlled with topical prescription therapies or when those therapies are not
-advisable. Dupixent can be used with or without topical corticosteroids. Dupixent is also
-indicated as an add-on maintenance treatment in patients with moderate-to-severe asthma aged
-6 years and older with an eosinophilic phenotype or with oral corticosteroid dependent asthma,
-as an add-on maintenance treatment in adult patients with inadequately controlled chronic
-rhinosinusitis with nasal polyposis (CRSwNP), for the treatment of adult and pediatric patients
-aged 1 year and older, weighing at least 15 kg, with eosinophilic esophagitis (EoE), and for
-adult patients with prurigo nodularis (PN).
-
-Limitation of Use:
-Dupixent is not for the relief of acute bronchospasm or status asthmaticus.
-2. Coverage Criteriaa:
+UHC_DUPIXENT_CRSWNP = UHC_DUPIXENT_HEAD + """\
 C. Chronic Rhinosinusitis with Nasal Polyposis
 
 1. Initial Authorization
@@ -608,33 +586,7 @@ duration) as determined by the prescriber."""
 
 # UnitedHealthcare style (Dupixent policy): a stem with a glued footnote letter ('following:b'), '-AND-' right
 # after a list without a blank line, a 6-month authorization.
-UHC_DUPIXENT_EOE = """\
-UnitedHealthcare Pharmacy
-Clinical Pharmacy Programs
-
-Program Number 2024 P 2116-18
-Program Prior Authorization/Medical Necessity
-Medications Dupixent® (dupilumab)
-P&T Approval Date 1/2017, 5/2017, 7/2017, 7/2018, 12/2018, 4/2019, 10/2019, 4/2020,
-5/2020, 6/2020, 6/2021, 12/2021, 2/2022, 7/2022, 11/2022, 3/2023,
-7/2023, 3/2024
-Effective Date 6/1/2024
-
-1. Background:
-Dupixent® (dupilumab) is an interleukin-4 receptor alpha antagonist indicated for treatment of
-patients aged 6 months and older with moderate-to-severe atopic dermatitis whose disease is
-not adequately controlled with topical prescription therapies or when those therapies are not
-advisable. Dupixent can be used with or without topical corticosteroids. Dupixent is also
-indicated as an add-on maintenance treatment in patients with moderate-to-severe asthma aged
-6 years and older with an eosinophilic phenotype or with oral corticosteroid dependent asthma,
-as an add-on maintenance treatment in adult patients with inadequately controlled chronic
-rhinosinusitis with nasal polyposis (CRSwNP), for the treatment of adult and pediatric patients
-aged 1 year and older, weighing at least 15 kg, with eosinophilic esophagitis (EoE), and for
-adult patients with prurigo nodularis (PN).
-
-Limitation of Use:
-Dupixent is not for the relief of acute bronchospasm or status asthmaticus.
-2. Coverage Criteriaa:
+UHC_DUPIXENT_EOE = UHC_DUPIXENT_HEAD + """\
 D. Eosinophilic Esophagitis
 
 1. Initial Authorization
