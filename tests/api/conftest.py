@@ -3,6 +3,7 @@ store) in a temporary data directory, and a TestClient on it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,13 @@ def is_problem(response: Any, status: int) -> dict:
     assert body["status"] == status
     assert body["type"] and body["title"] and body["detail"]
     return body
+
+
+def events(response) -> list[tuple[str, Any]]:
+    """The (event, data) pairs of a server-sent event stream."""
+    assert response.headers["content-type"].startswith("text/event-stream")
+    out = []
+    for block in response.text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        out.append((lines["event"], json.loads(lines["data"])))
+    return out

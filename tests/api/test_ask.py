@@ -8,7 +8,7 @@ import logging
 import pytest
 from langchain_openai import ChatOpenAI
 
-from tests.api.conftest import is_problem
+from tests.api.conftest import events, is_problem
 from tests.conftest import free_port
 from tests.fake_chat import FakeChatModel
 
@@ -17,16 +17,6 @@ pytestmark = pytest.mark.unit
 NECESSITY = ("Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and platelets "
              "57,000 whose plan is azacitidine and then a transplant?")
 OUT_OF_SCOPE = "What does a knee replacement cost in France?"
-
-
-def events(response) -> list[tuple[str, dict]]:
-    """The (event, data) pairs of a server-sent event stream."""
-    assert response.headers["content-type"].startswith("text/event-stream")
-    out = []
-    for block in response.text.strip().split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines())
-        out.append((lines["event"], json.loads(lines["data"])))
-    return out
 
 
 def llm_reply(client, question: str, verdict: str = "insufficient_information") -> str:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from rag.settings import get_settings
+from tests.api.criteria.support import REQUEST, leaves_of
 from tests.conftest import free_port
 from tests.criteria_fixtures import (
     AGE,
@@ -26,18 +27,6 @@ from tests.criteria_fixtures import (
 )
 
 pytestmark = pytest.mark.unit
-
-REQUEST = ("Prior authorization request: Epidiolex for a 7-year-old with Dravet syndrome, "
-           "prescribed by her pediatric neurologist.")
-
-
-def leaves_of(node: dict) -> Iterator[dict]:
-    for child in node["children"]:
-        if "children" in child:
-            yield from leaves_of(child)
-        else:
-            yield child
-
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
