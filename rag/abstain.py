@@ -5,11 +5,11 @@ Four signals:
 - too small a share of its content words occur anywhere in the corpus;
 - no retrieved chunk is close enough to it (dense cosine);
 - the evidence does not address the question's focus: its specific terms (words the common-English
-  vocabulary splits into pieces, names written with capitals, what a price or cost question asks
-  for) are missing from the best passages. Two such terms missing are enough, or what a price
-  question asks for; one other is when the corpus never uses it and the best passage covers
-  little of the rest of the question. (A rare
-  word the corpus has in another form, "mutated" beside "mutation", is not missing.)
+  vocabulary splits into pieces, names written with capitals, what a price or pharmacology
+  question asks for) are missing from the best passages. Two such terms missing are enough, or
+  the price or pharmacokinetic property asked for; one other is when the corpus never uses it and
+  the best passage covers little of the rest of the question. (A rare word the corpus has in
+  another form, "mutated" beside "mutation", is not missing.)
 
 The first three were calibrated on the gold set; the fourth on the calibrate half of
 evals/gold/calibration.jsonl, and reported on its held-out half and the gold set (README,
@@ -39,8 +39,16 @@ supplied interval route continue avoidance happen happened happens describe mean
 """.split())
 FOCUS_EVIDENCE_K = 10  # passages the question's focus must be found in
 FOCUS_MIN_COVERAGE = 0.4  # with one unknown focus term missing: the best passage's share of the rest
-# What a question asks for that the evidence must speak of even though the words are common.
-ASK_TERMS = frozenset("price cost copay reimbursement wholesale coupon insurance afford".split())
+# What a question asks for that the evidence must speak of even though the words are common:
+# a price, or a pharmacokinetic or handling property (half-life, peak concentration, antibodies,
+# interactions, reconstitution, infusion). Single tokens, as `tokenize` writes them.
+PRICE_TERMS = frozenset("price cost copay reimbursement wholesale coupon insurance afford".split())
+PHARMACOLOGY_TERMS = frozenset("""
+half peak concentration antibody immunogenicity clearance bioavailability metabolized metabolism
+excreted excretion elimination pharmacokinetic interact interaction reconstitute reconstituted
+infused infusion premedication
+""".split())
+ASK_TERMS = PRICE_TERMS | PHARMACOLOGY_TERMS
 # Words of a request's framing that are specific but never its subject.
 _REQUEST_WORDS = frozenset("vignette faq pa request requested reviewer prescriber".split())
 
@@ -111,7 +119,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     # (with --top-k 2 they may simply not have been retrieved)
     examined = len(retrieval.hits) >= k
     if len(unknown) >= 2 or (examined and len(missing) >= 2) or ASK_TERMS & set(missing):
-        return missing  # ... or no passage speaks of the price it asks for
+        return missing  # ... or no passage speaks of the price or property it asks for
     if len(missing) != 1 or not unknown:
         return []
     weights = {t: lexical.idf(t) for t in terms if t not in missing}

@@ -84,3 +84,20 @@ def test_terms_the_corpus_has_count_only_when_the_whole_window_was_retrieved():
     few = retrieval(question, PASSAGES[:2], corpus=["Azacitidine or decitabine in higher-risk disease."])
     assert missing_focus(few, k=10) == []  # two passages retrieved (--top-k 2): not enough to say
     assert set(missing_focus(few, k=2)) == {"azacitidine", "decitabine"}
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("How long after an injection does luspatercept reach its peak level?", "peak"),
+    ("Does luspatercept interact with warfarin?", "interact"),
+    ("What share of patients develop antibodies against luspatercept?", "antibody"),
+])
+def test_a_pharmacokinetic_property_asked_for_counts_like_a_price(question, asked):
+    assert asked in missing_focus(retrieval(question, PASSAGES))
+
+
+def test_a_property_the_evidence_speaks_of_is_not_missing():
+    # verbatim from corpus/luspatercept-drug-information.md
+    passages = [*PASSAGES, "**Drug interactions:** While specific interactions are not extensively documented, "
+                "informing your doctor about all other medications being taken is crucial."]
+    question = "Does luspatercept interact with other medications?"
+    assert missing_focus(retrieval(question, passages)) == []
