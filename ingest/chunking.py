@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from rag.errors import ConfigurationError
 from rag.sentences import BLANK_LINE_RE, Span, split_sentences, strip_span
 from rag.types import Chunk, Document
+from rag.vocabulary import common_words
 
 logger = logging.getLogger(__name__)
 
 _MD_HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 _NUMBERED_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)")
 _BULLET_STARTS = ("•", "*", "-", "–", "◦", "▪")
+_CAPTION_RE = re.compile(r"(Table|TABLE|Figure|FIGURE)\s+[A-Z]?\d+[A-Za-z]?\b")
 _LONG_SPLIT_SEPARATORS = ["\n", "; ", ", ", " ", ""]
 
 
@@ -131,15 +133,20 @@ def _plain_headings(text: str) -> list[tuple[int, int, str]]:
 
 
 def _heading_number(line: str, after_blank: bool, following: str | None) -> tuple[int, ...] | None:
-    """None if `line` is no heading; else its number, () for an unnumbered heading."""
+    """None if `line` is no heading; else its number, () for an unnumbered heading. Table rows
+    ("Dose: 100 mg | Volume: 20 mL") and captions ("Table 2  Recommended ...") are never headings."""
     if not line or len(line) > 100 or following is None or following[0].islower():
+        return None
+    if " | " in line or _CAPTION_RE.match(line):
         return None
     match = _NUMBERED_RE.fullmatch(line)
     if match and not match.group(1).startswith("0"):
         number = tuple(int(part) for part in match.group(1).split("."))
         rest = match.group(2)
-        if _all_caps(rest) or ((len(number) > 1 or after_blank) and _standalone(rest)):
+        if _all_caps(rest, min_words=1) or ((len(number) > 1 or after_blank) and _standalone(rest)):
             return number
+        if len(number) > 1 and _wrapped_title(rest):
+            return number  # "2.2 Recommended Dosage in Adults and Pediatric Patients 12 Years of Age and"
         return None
     if _all_caps(line) or (after_blank and _standalone(line)):
         return ()
@@ -154,10 +161,19 @@ def _standalone(line: str) -> bool:
     return not line.endswith(":") or (len(words) <= 4 and line.count(":") == 1)
 
 
-def _all_caps(line: str) -> bool:
+def _wrapped_title(line: str) -> bool:
+    """The first line of a long numbered heading that wraps: mostly capitalised words, up to 16,
+    no sentence punctuation at its end."""
+    words = [w for w in line.split() if w[0].isalpha()]
+    if not line[0].isupper() or len(line.split()) > 16 or line[-1] in ".,;:!?":
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.5 * len(words)
+
+
+def _all_caps(line: str, min_words: int = 2) -> bool:
     letters = [ch for ch in line if ch.isalpha()]
     return (
-        2 <= len(line.split()) <= 8
+        min_words <= len(line.split()) <= 8
         and len(letters) >= 4
         and all(ch.isupper() for ch in letters)
         and line[-1] not in ".,;"
@@ -167,7 +183,14 @@ def _all_caps(line: str) -> bool:
 
 
 def _heading_name(line: str) -> str:
-    return " ".join(line.split()).rstrip(":").strip()
+    """The heading as shown in section paths, without a footnote letter glued to its last word
+    ("2. Coverage Criteriaa:" -> "2. Coverage Criteria")."""
+    name = " ".join(line.split()).rstrip(":").strip()
+    last = name.rsplit(" ", 1)[-1]
+    if len(last) > 4 and last[-1] in "abcdef" and last[-2:-1].isalpha() and last.lower() not in common_words() \
+            and last[:-1].lower() in common_words():
+        name = name[: -1]
+    return name
 
 
 # ---------------------------------------------------------------- chunks

@@ -50,6 +50,9 @@ _FRONT_MATTER_RE = re.compile(
 _ISO_DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?([T ].*)?")
 _MD_HEADING_RE = re.compile(r"#{1,6}\s+(.*?)[\s#]*")
 _PAGE_LINE_RE = re.compile(r"\bpage\s*\d", re.I)
+# a table-of-contents, copyright or publisher line: never a title
+_NOT_TITLE_RE = re.compile(r"\b(table of )?contents\b|\.{4,}|…{2,}|©|\bcopyright\b|\bpublished by\b|\bdoi\b|https?://",
+                           re.I)
 
 
 @dataclass
@@ -339,6 +342,7 @@ def _title_from_text(pages: list[str], markdown: bool) -> str | None:
         lines = headings[:1] + lines
     for line in lines[:50]:
         words = [w for w in line.split() if sum(ch.isalpha() for ch in w) >= 2]
-        if len(words) >= 2 and len(line) <= MAX_TITLE_CHARS and not _PAGE_LINE_RE.search(line):
+        if len(words) >= 2 and len(line) <= MAX_TITLE_CHARS and not _PAGE_LINE_RE.search(line) \
+                and not _NOT_TITLE_RE.search(line):
             return line
     return None

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ingest.pdf_tables import page_tables, rows_in_text
 from rag.errors import (
     CorruptFileError,
     EmptyDocumentError,
@@ -38,7 +39,7 @@ _JUNK_TITLE_RE = re.compile(
 def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]:
     """(text per page, warnings, /Title if it means something) of the PDF `data` read from `path`.
 
-    Filled-in form values are appended to the last page. Raises `CorruptFileError`,
+    Filled-in form values are appended to the page their field is on. Raises `CorruptFileError`,
     `EncryptedPDFError`, `NeedsOCRError` or `EmptyDocumentError`, naming the file and the fix.
     """
     warnings: list[str] = []
@@ -51,7 +52,9 @@ def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]
     try:
         reader = _open_pdf(path, data)
         pages, lacking, failed, has_forms = _extract_pages(reader)
-        title = _pdf_title(reader)
+        title = _pdf_title(reader) or _safely(None, _largest_type_line, data)
+        for number, tables in page_tables(data).items():
+            pages[number - 1] = rows_in_text(pages[number - 1], tables)
     except IngestError:
         raise
     except Exception as exc:  # any parser failure means this file is unusable
@@ -88,12 +91,13 @@ def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
     """(page texts, pages without a text layer, pages that failed, any form values).
 
     Filled-in form values (widgets' /V, free-text boxes) live in annotations, which text
-    extraction skips: they are appended to the last page as a final "Form fields:" block.
+    extraction skips: each page's values are appended to that page as a "Form fields:" block
+    (a field shown on several pages is written once, on its first).
     """
     pages: list[str] = []
     lacking: list[int] = []
     failed: list[int] = []
-    values: dict[str, str] = {}
+    seen: set[str] = set()
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
@@ -102,12 +106,15 @@ def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
             text, failed = "", [*failed, number]
         if _safely(False, _lacks_text_layer, page, text):
             lacking.append(number)
+        values = []
         for name, line in _safely([], _form_values, page, number):
-            values.setdefault(name, line)
+            if name not in seen:
+                seen.add(name)
+                values.append(line)
+        if values:
+            text = f"{text.rstrip()}\n\nForm fields:\n" + "\n".join(values)
         pages.append(text)
-    if values:
-        pages[-1] = f"{pages[-1].rstrip()}\n\nForm fields:\n" + "\n".join(values.values())
-    return pages, lacking, failed, bool(values)
+    return pages, lacking, failed, bool(seen)
 
 
 def _safely(default: Any, func: Any, *args: Any) -> Any:
@@ -229,6 +236,25 @@ def _page_ranges(numbers: list[int]) -> str:
             runs.append([n])
     text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
     return f"page{'s' if len(numbers) > 1 else ''} {text}"
+
+
+def _largest_type_line(data: bytes) -> str | None:
+    """The first page's text set in its largest type, when that is clearly larger than the body
+    (a title, not a running header): 1.3x the median size, 2 to 25 words."""
+    import pdfplumber  # heavy: imported when a PDF is read
+
+    with pdfplumber.open(io.BytesIO(data), pages=[1]) as pdf:
+        page = pdf.pages[0]
+        sizes = sorted(round(c["size"], 1) for c in page.chars if c["text"].strip())
+        if not sizes or sizes[-1] < 1.3 * sizes[len(sizes) // 2]:
+            return None
+        largest = sizes[-1]
+        title = page.filter(lambda o: o.get("object_type") != "char" or o["size"] >= largest - 0.5)
+        text = title.extract_text(x_tolerance=1) or ""
+    words = text.split()
+    if not 2 <= len(words) <= 25 or _JUNK_TITLE_RE.fullmatch(" ".join(words)):
+        return None
+    return " ".join(words)
 
 
 def _pdf_title(reader: Any) -> str | None:

@@ -142,3 +142,54 @@ def form_pdf(path: Path) -> Path:
     with path.open("wb") as out:
         writer.write(out)
     return path
+
+
+# A ruled table of neutral content: its first column merges two rows ("North" spans both
+# Monday rows), as dosing tables merge a dose over its bag volumes.
+SCHEDULE_CAPTION = "Table 1   Room Booking Schedule for the Spring Term"
+SCHEDULE = [
+    ["Meeting room", "Day of the week", "Start time"],
+    ["North", "Monday", "09:00"],
+    ["", "Tuesday", "11:30"],
+    ["South", "Friday", "14:00"],
+]
+
+
+def table_pdf(path: Path) -> Path:
+    """A paragraph, a captioned ruled table with a merged cell, and a closing paragraph."""
+    from reportlab.platypus import TableStyle
+
+    styles = getSampleStyleSheet()
+    table = Table(SCHEDULE, style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)),
+                                              ("SPAN", (0, 1), (0, 2))]))
+    story = [Paragraph("The committee met in the morning and agreed the rooms below.", styles["BodyText"]),
+             Spacer(1, 8), Paragraph(SCHEDULE_CAPTION, styles["BodyText"]), table, Spacer(1, 8),
+             Paragraph("The minutes were sent to every member the same day.", styles["BodyText"])]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+def titled_pdf(path: Path, title: str, body: list[str]) -> Path:
+    """A page whose title is set in large type above small body lines; no /Title metadata."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 22)
+    pdf.drawString(72, 770, title)
+    pdf.setFont("Helvetica", 10)
+    for i, line in enumerate(body):
+        pdf.drawString(72, 730 - 14 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def two_page_form_pdf(path: Path) -> Path:
+    """Page 1 plain text, page 2 a filled-in text field."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.drawString(72, 780, "Instructions for completing this form are on the next page.")
+    pdf.showPage()
+    pdf.drawString(72, 740, "Patient Name:")
+    pdf.acroForm.textfield(name="patient_name", tooltip="Patient Name", value=FORM_VALUE, x=170, y=730,
+                           width=200, height=20)
+    pdf.showPage()
+    pdf.save()
+    return path

@@ -257,3 +257,28 @@ def test_a_chunk_spanning_pages_reports_both():
     doc = make_doc("Page one ends here.\n\nPage two starts here.", page_starts=[0, 21])
     (chunk,) = chunk_document(doc, 900, 0)
     assert (chunk.page_start, chunk.page_end) == (1, 2)
+
+
+def test_label_section_headings_of_one_word_and_wrapped_numbered_headings():
+    # the layout of an FDA label's numbered sections; neutral filler as their text
+    text = (
+        "8.7 Hepatic Impairment\nThe committee met in the morning.\n"
+        "10 OVERDOSAGE\nNobody objected.\n"
+        "11 DESCRIPTION\nThe minutes were sent.\n"
+        "2.2 Recommended Dosage in Adults and Pediatric Patients 12 Years of Age and Older and\n"
+        "Weighing at Least 40 kg\nThe meeting ended.\n"
+    )
+    paths = [s.path for s in detect_sections(text, markdown=False)]
+    assert paths[1:3] == ["10 OVERDOSAGE", "11 DESCRIPTION"]
+    assert paths[3].startswith("2.2 Recommended Dosage in Adults")
+
+
+def test_table_rows_and_captions_are_not_headings_and_footnote_letters_are_dropped():
+    text = (
+        "Table 2   Recommended Rate of Infusion\n"
+        "Infusion bag volume: 250 mL | Infusion time: 30 min\n\n"
+        "2. Coverage Criteriaa:\nA. Patients less than 19 years of age\n"
+    )
+    paths = [s.path for s in detect_sections(text, markdown=False)]
+    assert not any(p and ("Table" in p or "|" in p) for p in paths)
+    assert "2. Coverage Criteria" in paths

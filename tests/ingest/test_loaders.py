@@ -260,3 +260,22 @@ def test_every_ingest_error_names_its_file(tmp_path):
         with pytest.raises(IngestError) as info:
             load_file(path)
         assert str(path) in str(info.value)
+
+
+def test_form_values_are_placed_on_the_page_of_their_field(tmp_path):
+    loaded = load_file(pdf_factory.two_page_form_pdf(tmp_path / "form2.pdf"))
+    assert "Form fields" not in loaded.pages[0]
+    assert f"Patient Name: {pdf_factory.FORM_VALUE}" in loaded.pages[1]
+
+
+def test_a_title_comes_from_the_largest_type_when_there_is_no_metadata(tmp_path):
+    body = ["The committee met in the morning.", "Nobody objected.", "The minutes were sent."]
+    loaded = load_file(pdf_factory.titled_pdf(tmp_path / "notes.pdf", "Committee Meeting Notes", body))
+    assert loaded.meta.title == "Committee Meeting Notes"
+
+
+def test_a_table_of_contents_or_copyright_line_is_never_the_title(tmp_path):
+    path = tmp_path / "manual.txt"
+    path.write_text("2025 Complete Table of Contents\n© 2022 Some Publisher\nCoding Policy Manual\nText.\n",
+                    encoding="utf-8")
+    assert load_file(path).meta.title == "Coding Policy Manual"
