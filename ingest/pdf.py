@@ -236,7 +236,13 @@ def _pdf_title(reader: Any) -> str | None:
         raw = (reader.metadata or {}).get("/Title")
     except Exception:  # a broken info dictionary only costs the title
         return None
-    title = " ".join(str(raw).split()) if raw else ""
+    return useful_title(str(raw) if raw else None)
+
+
+def useful_title(raw: str | None) -> str | None:
+    """A title a file declares (PDF /Title, DOCX core property, HTML <title>), unless it is
+    empty or junk such as "Untitled" or "Microsoft Word - draft.docx"."""
+    title = " ".join(raw.split()) if raw else ""
     if len(title) < 3 or not any(ch.isalpha() for ch in title) or _JUNK_TITLE_RE.fullmatch(title):
         return None
     return title
