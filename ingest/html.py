@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
@@ -57,7 +57,6 @@ class HtmlPage:
     markdown: str
     title: str | None = None
     url: str | None = None
-    meta: dict[str, str] = field(default_factory=dict)
 
 
 def sniff_charset(data: bytes) -> str | None:
