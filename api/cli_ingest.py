@@ -93,7 +93,7 @@ def print_report(report: IngestReport) -> None:
         message = failure.error if failure.path in failure.error else f"{failure.path}: {failure.error}"
         err_console.print(f"[red]failed[/] {message}", highlight=False)
     for path in report.skipped:
-        err_console.print(f"[yellow]skipped[/] {path}: unsupported file type (PDF, .txt, .md are read)")
+        err_console.print(f"[yellow]skipped[/] {path}: unsupported file type (PDF, .docx, .html, .txt, .md are read)")
     for warning in report.warnings:
         err_console.print(f"[yellow]warning[/] {warning}", highlight=False)
 

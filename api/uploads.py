@@ -1,5 +1,8 @@
 """Uploads: the size limit, safe file names and the check that bytes match the extension.
 
+A PDF must start with ``%PDF-``, a .docx must be a ZIP archive holding ``word/document.xml``, an
+HTML page must be text with markup in its first KiB, and text files must not be binary.
+
 An uploaded file name is only ever reduced to a basename of ``[A-Za-z0-9._-]`` characters; no
 directory from the client reaches a path. The file is written to ``DATA_DIR/uploads/``, and its
 stem becomes the document id, so uploading the same name again replaces that document.
@@ -10,6 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 import uuid
+import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,6 +21,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem_type
+from ingest.formats import HTML_SUFFIXES
 from ingest.loaders import SUPPORTED_SUFFIXES
 
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
@@ -26,6 +31,11 @@ _BINARY_MAGIC = {
     b"\xff\xd8\xff": "a JPEG image", b"\xd0\xcf\x11\xe0": "an old Office document",
     b"\x7fELF": "a program",
 }
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_MARKUP_RE = re.compile(
+    r"<\s*(!doctype|html|head|body|meta|title|main|article|section|div|p|h[1-6]|table|ul|ol|"
+    r"span|a|br)\b", re.I)
 
 
 def limit_bytes(max_upload_mb: float) -> int:
@@ -56,12 +66,17 @@ def check_type(name: str) -> str:
     if suffix not in SUPPORTED_SUFFIXES:
         raise HTTPException(
             415, f"{name!r}: unsupported file type {suffix or '(no extension)'}. Upload a PDF, "
-                 f".txt or .md file (convert other formats to PDF or plain text first).")
+                 f".docx, .html, .txt or .md file (convert other formats to PDF or plain text "
+                 f"first).")
     return suffix
 
 
-def check_bytes(name: str, suffix: str, head: bytes, has_nul: bool) -> None:
-    """415 when the bytes do not match the extension."""
+def check_bytes(name: str, suffix: str, head: bytes, has_nul: bool, path: Path) -> None:
+    """415 when the bytes (`head`, the first KiB, and the saved file at `path`) do not match
+    the extension."""
+    if suffix == ".docx":
+        _check_docx(name, head, path)
+        return
     if suffix == ".pdf":
         if b"%PDF-" not in head[:1024]:
             raise HTTPException(
@@ -72,12 +87,40 @@ def check_bytes(name: str, suffix: str, head: bytes, has_nul: bool) -> None:
         if head.startswith(magic):
             raise HTTPException(
                 415, f"{name!r} has the extension {suffix} but its bytes are {kind}. Rename it "
-                     f"with its true extension (PDF is read) or convert it to plain text.")
+                     f"with its true extension (PDF and .docx are read) or convert it to plain text.")
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if has_nul and not utf16:
         raise HTTPException(
             415, f"{name!r} has the extension {suffix} but holds binary data (NUL bytes), not "
                  f"text. Upload it as PDF or save it as UTF-8 text.")
+    if suffix in HTML_SUFFIXES:
+        text = head.decode("utf-16" if utf16 else "latin-1", errors="replace")
+        if not _MARKUP_RE.search(text):
+            raise HTTPException(
+                415, f"{name!r} has the extension {suffix} but no HTML markup in its first KiB. "
+                     f"Upload the saved web page itself, or give a text file the extension .txt.")
+
+
+def _check_docx(name: str, head: bytes, path: Path) -> None:
+    if head.startswith(_OLE_MAGIC):
+        raise HTTPException(
+            415, f"{name!r} is a password-protected Word document or an old Word 97-2003 (.doc) "
+                 f"file. Remove the password (or save it as .docx in Word or LibreOffice) and "
+                 f"upload it again, or upload it as PDF.")
+    problem = None
+    if not head.startswith(_ZIP_MAGIC):
+        problem = "its bytes are not a ZIP archive, which every .docx is"
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if "word/document.xml" not in archive.namelist():
+                    problem = "it is a ZIP archive without word/document.xml"
+        except (zipfile.BadZipFile, OSError) as exc:
+            problem = f"it is a damaged ZIP archive ({exc})"
+    if problem:
+        raise HTTPException(
+            415, f"{name!r} has the extension .docx but {problem}. Save it again from Word or "
+                 f"LibreOffice as Word Document (.docx), or upload it as PDF.")
 
 
 def save_stream(source: BinaryIO, directory: Path, max_bytes: int,

@@ -1,10 +1,11 @@
 """Chunking: cut a normalised document into verbatim, citable spans that respect its structure.
 
-Sections come first (Markdown ``#`` headings; in plain text and PDFs numbered, ALL-CAPS and
-short stand-alone heading lines): a chunk never crosses a section boundary. Inside a section,
-paragraphs are packed up to ``chunk_size`` characters; a longer paragraph is packed sentence by
-sentence, and only a sentence longer than ``chunk_size`` is itself cut. Each chunk may begin with
-the last whole sentences of the previous one (``chunk_overlap``). Every chunk's text is exactly
+Sections come first (Markdown ``#`` headings, HTML and DOCX included as they load as Markdown;
+in plain text and PDFs numbered, ALL-CAPS and short stand-alone heading lines): a chunk never
+crosses a section boundary. Inside a section, paragraphs are packed up to ``chunk_size``
+characters; a longer paragraph is packed sentence by sentence, and only a sentence longer than
+``chunk_size`` is itself cut. Each chunk may begin with the last whole sentences of the previous
+one (``chunk_overlap``). Every chunk's text is exactly
 ``doc.text[char_start:char_end]``.
 """
 
@@ -17,7 +18,9 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ingest.formats import MARKDOWN_SUFFIXES
 from rag.errors import ConfigurationError
 from rag.sentences import BLANK_LINE_RE, Span, split_sentences, strip_span
 from rag.types import Chunk, Document
@@ -204,7 +207,7 @@ def chunk_document(doc: Document, chunk_size: int, chunk_overlap: int) -> list[C
             f"({chunk_size}); fix GUIDEQA_CHUNK_OVERLAP / GUIDEQA_CHUNK_SIZE"
         )
     text = doc.text
-    markdown = doc.path.lower().endswith((".md", ".markdown"))
+    markdown = Path(doc.path).suffix.lower() in MARKDOWN_SUFFIXES
     sections = detect_sections(text, markdown)
     spans: list[tuple[int, int, str | None]] = []
     pending: int | None = None  # start of heading-only sections waiting for a body

@@ -1,9 +1,11 @@
 """Loading: find the files to ingest and read each one into raw page texts plus metadata.
 
 `discover` walks the given paths; `load_file` reads one PDF (through `ingest.pdf`), text or
-Markdown file and raises an `IngestError` subclass, naming the file and the fix, when it cannot.
+Markdown file, HTML page (`ingest.html`) or Word document (`ingest.docx`), the last two as
+Markdown, and raises an `IngestError` subclass, naming the file and the fix, when it cannot.
 Metadata comes, field by field, from the directory's ``metadata.toml`` entry for the file, else
-the file's YAML front matter, else the PDF's /Title, else the first heading or line, else the
+the file's YAML front matter, else the title the file declares (PDF /Title, HTML og:title or
+<title>, DOCX core property), else the first heading or line, else the
 file name.
 """
 
@@ -24,17 +26,21 @@ from typing import Any
 
 import yaml
 
-from ingest.pdf import read_pdf
+from ingest.docx import read_docx
+from ingest.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES
+from ingest.html import html_to_markdown, sniff_charset
+from ingest.pdf import read_pdf, useful_title
 from rag.errors import CorruptFileError, EmptyDocumentError, IngestError, UnsupportedFormatError
 from rag.types import DOC_TYPES, DocumentMeta
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown"})  # what ingest and uploads read
+SUPPORTED_SUFFIXES = frozenset(  # what ingest and uploads read
+    {".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx"}
+)
 METADATA_FILE = "metadata.toml"  # per-directory corpus manifest, see corpus/metadata.toml
 MAX_TITLE_CHARS = 120
 _MB = 1024 * 1024
-_MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Canonical metadata key -> the spellings accepted for it.
 _META_KEYS = {
     "title": ("title",),
@@ -147,21 +153,28 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedFormatError(
             f"{path}: unsupported file type {suffix or '(no extension)'!r}; GuideQA reads "
-            f"{', '.join(sorted(SUPPORTED_SUFFIXES))}: convert it to PDF or plain text"
+            f"{', '.join(sorted(SUPPORTED_SUFFIXES))}: convert it to PDF, .docx or plain text"
         )
     data = _read_bytes(path, max_bytes)
     warnings: list[str] = []
     front: dict[str, Any] = {}
-    pdf_title = None
+    declared_title = None
     if suffix == ".pdf":
-        pages, warnings, pdf_title = read_pdf(path, data)
+        pages, warnings, declared_title = read_pdf(path, data)
+    elif suffix in HTML_SUFFIXES:
+        text = _decode_text(path, data, warnings, encoding=sniff_charset(data))
+        page = html_to_markdown(path, text)
+        pages, declared_title, front = [page.markdown], useful_title(page.title), {"url": page.url}
+    elif suffix == ".docx":
+        docx_text = read_docx(path, data)
+        pages, declared_title = [docx_text.markdown], docx_text.title
     else:
         text, front = _split_front_matter(_decode_text(path, data, warnings), warnings)
         if not text.strip():
             raise EmptyDocumentError(f"{path}: no text, only whitespace; nothing to index")
         pages = [text]
     entry = read_directory_metadata(path.parent).get(path.name, {})
-    meta, explicit_id = _resolve_meta(path, entry, front, pdf_title, pages, warnings)
+    meta, explicit_id = _resolve_meta(path, entry, front, declared_title, pages, warnings)
     return LoadedFile(
         path=path,
         pages=pages,
@@ -191,8 +204,15 @@ def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
 # ---------------------------------------------------------------- text files
 
 
-def _decode_text(path: Path, data: bytes, warnings: list[str]) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _decode_text(path: Path, data: bytes, warnings: list[str], encoding: str | None = None) -> str:
+    """UTF-8 (or UTF-16 with a byte-order mark), else Windows-1252 with a warning; `encoding`,
+    when the file declares one (an HTML page's charset), wins."""
+    if encoding and not encoding.startswith("utf-16") and b"\x00" not in data:
+        text = data.decode(encoding, errors="replace")
+        if text.count("\ufffd") > len(text) // 1000:
+            warnings.append(f"bytes that are not valid {encoding} (the declared charset) "
+                            f"were replaced by U+FFFD; check the page's charset")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
     elif b"\x00" in data:
         raise CorruptFileError(_binary_message(path, "it contains NUL bytes"))
@@ -269,7 +289,7 @@ def _resolve_meta(
     path: Path,
     entry: dict[str, Any],
     front: dict[str, Any],
-    pdf_title: str | None,
+    declared_title: str | None,
     pages: list[str],
     warnings: list[str],
 ) -> tuple[DocumentMeta, str | None]:
@@ -284,8 +304,8 @@ def _resolve_meta(
                 return values[key], origin
         return None, ""
 
-    markdown = path.suffix.lower() in _MARKDOWN_SUFFIXES
-    title = pick("title")[0] or pdf_title or _title_from_text(pages, markdown) or path.stem
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    title = pick("title")[0] or declared_title or _title_from_text(pages, markdown) or path.stem
     meta = DocumentMeta(
         title=title,
         source=pick("source")[0],

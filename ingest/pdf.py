@@ -252,9 +252,7 @@ def _largest_type_line(data: bytes) -> str | None:
         title = page.filter(lambda o: o.get("object_type") != "char" or o["size"] >= largest - 0.5)
         text = title.extract_text(x_tolerance=1) or ""
     words = text.split()
-    if not 2 <= len(words) <= 25 or _JUNK_TITLE_RE.fullmatch(" ".join(words)):
-        return None
-    return " ".join(words)
+    return useful_title(text) if 2 <= len(words) <= 25 else None
 
 
 def _pdf_title(reader: Any) -> str | None:
@@ -262,7 +260,13 @@ def _pdf_title(reader: Any) -> str | None:
         raw = (reader.metadata or {}).get("/Title")
     except Exception:  # a broken info dictionary only costs the title
         return None
-    title = " ".join(str(raw).split()) if raw else ""
+    return useful_title(str(raw) if raw else None)
+
+
+def useful_title(raw: str | None) -> str | None:
+    """A title a file declares (PDF /Title, DOCX core property, HTML <title>), unless it is
+    empty or junk such as "Untitled" or "Microsoft Word - draft.docx"."""
+    title = " ".join(raw.split()) if raw else ""
     if len(title) < 3 or not any(ch.isalpha() for ch in title) or _JUNK_TITLE_RE.fullmatch(title):
         return None
     return title

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.tables import clean_cell, table_lines
+
 logger = logging.getLogger(__name__)
 
 _MIN_FILLED_SHARE = 0.5  # of a table's cells; below it, a page layout boxed in lines, not a table
@@ -41,8 +43,8 @@ class Table:
     rows: list[list[str | None]]
 
     def lines(self) -> list[str]:
-        """One line per body row, each filled cell as 'header: value' ('value' under no header);
-        a two-column table of short labels and their values gives 'label: value' per row."""
+        """One line per body row, each filled cell as 'header: value' (`ingest.tables`); a
+        two-column table of short labels and their values gives 'label: value' per row."""
         if self.is_key_value():
             return [f"{_cell(k)}: {_cell(v)}" for k, v in self.rows if _cell(k) and _cell(v)]
         header = [_cell(c) for c in self.rows[0]]
@@ -50,17 +52,14 @@ class Table:
         above: list[str] = [""] * len(header)
         for raw in self.rows[1:]:
             cells = [_cell(c) for c in raw]
-            filled = [c for c in cells if c]
-            if not filled:
+            if not any(cells):
                 continue
-            if len(filled) == 1 and cells[0] and raw[1:] and all(c is None or c == "" for c in raw[1:]):
+            if cells[0] and raw[1:] and all(c is None or c == "" for c in raw[1:]):
                 out.append(f"{cells[0]}:")  # a subheading row such as "Absorption"
                 continue
             row = [above[i] if raw[i] is None and i < len(above) else cells[i] for i in range(len(cells))]
             above = row
-            parts = [f"{header[i]}: {value}" if i < len(header) and header[i] else value
-                     for i, value in enumerate(row) if value]
-            out.append(" | ".join(parts))
+            out += table_lines(header, [row])
         return out
 
     def is_key_value(self) -> bool:
@@ -178,7 +177,7 @@ def _cell_run(text: str, table: Table) -> tuple[int, int] | None:
 
 
 def _cell(value: str | None) -> str:
-    return " ".join((value or "").split())
+    return clean_cell(value or "")
 
 
 def _words(text: str) -> list[str]:

@@ -12,7 +12,8 @@ GuideQAError
 │   ├── UnsupportedFormatError an extension we do not read
 │   ├── EmptyDocumentError     no text at all
 │   ├── CorruptFileError       truncated or unreadable bytes, binary junk in a text file
-│   ├── EncryptedPDFError      password-protected PDF
+│   ├── EncryptedDocumentError password-protected file (DOCX)
+│   │   └── EncryptedPDFError  password-protected PDF
 │   └── NeedsOCRError          an image-only PDF with no text layer
 ├── DocumentNotFoundError      no document with that id
 └── LLMError                   the LLM backend failed
@@ -87,7 +88,11 @@ class CorruptFileError(IngestError):
     """Truncated, damaged or binary bytes."""
 
 
-class EncryptedPDFError(IngestError):
+class EncryptedDocumentError(IngestError):
+    """A password-protected document."""
+
+
+class EncryptedPDFError(EncryptedDocumentError):
     """A password-protected PDF."""
 
 

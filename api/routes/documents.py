@@ -66,7 +66,7 @@ def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
 
 @router.post(
     "/v1/documents", response_model=IngestReportPublic, status_code=201, dependencies=[WriteKey],
-    summary="Upload a PDF, .txt or .md file and ingest it",
+    summary="Upload a PDF, .docx, .html, .txt or .md file and ingest it",
     responses={200: {"model": IngestReportPublic, "description": "Replaced (or unchanged)."},
                **_AUTH,
                409: {"model": Problem, "description": "Same content as another document."},
@@ -76,7 +76,7 @@ def get_document(doc_id: str, index: IndexDep) -> DocumentDetail:
                422: {"model": Problem, "description": "The file could not be ingested."}},
 )
 async def upload_document(
-    file: Annotated[UploadFile, File(description="A PDF, .txt or .md file.")],
+    file: Annotated[UploadFile, File(description="A PDF, .docx, .html/.htm, .txt or .md file.")],
     response: Response, index: IndexDep, lock: IngestLockDep, settings: SettingsDep,
 ) -> IngestReportPublic:
     """The document id is the file's name without its extension (reduced to letters, digits,
@@ -90,7 +90,7 @@ async def upload_document(
         uploads.save_stream, file.file, ingestion.uploads_dir(index),
         uploads.limit_bytes(max_mb), max_mb)
     try:
-        uploads.check_bytes(name, suffix, head, has_nul)
+        uploads.check_bytes(name, suffix, head, has_nul, tmp)
         status, report = await run_in_threadpool(ingestion.ingest_upload, index, lock, tmp, name)
     finally:
         tmp.unlink(missing_ok=True)

@@ -108,7 +108,7 @@ def test_same_content_as_another_document_is_409(client):
 
 
 @pytest.mark.parametrize("name, data, hint", [
-    ("notes.docx", b"PK\x03\x04 word document", ".docx"),
+    ("slides.pptx", b"PK\x03\x04 presentation", ".pptx"),
     ("notes", b"plain text", "no extension"),
     ("scan.pdf", b"This is plain text pretending to be a PDF.", "not a PDF"),
     ("notes.txt", b"%PDF-1.4 a pdf named .txt", "a PDF"),

@@ -37,14 +37,14 @@ def write(path: Path, data: str | bytes) -> Path:
 
 
 def test_discover_walks_sorted_and_skips_hidden_and_metadata(tmp_path):
-    for name in ["b.txt", "a.md", "sub/c.pdf", "sub/d.docx", ".hidden.txt", ".git/e.txt",
+    for name in ["b.txt", "a.md", "sub/c.pdf", "sub/d.pptx", ".hidden.txt", ".git/e.txt",
                  "metadata.toml", "notes.MARKDOWN"]:
         write(tmp_path / name, "x")
     files, skipped = discover([tmp_path])
     assert [f.relative_to(tmp_path).as_posix() for f, _ in files] == [
         "a.md", "b.txt", "notes.MARKDOWN", "sub/c.pdf"]
     assert all(root == tmp_path and f.is_absolute() for f, root in files)
-    assert skipped == [tmp_path / "sub" / "d.docx"]
+    assert skipped == [tmp_path / "sub" / "d.pptx"]
 
 
 def test_discover_a_single_file_uses_its_parent_as_root(tmp_path):
@@ -183,8 +183,8 @@ def test_empty_files(tmp_path, name, data):
 
 
 def test_unsupported_extension(tmp_path):
-    with pytest.raises(UnsupportedFormatError, match=r"report\.docx: unsupported file type '\.docx'"):
-        load_file(write(tmp_path / "report.docx", b"PK\x03\x04"))
+    with pytest.raises(UnsupportedFormatError, match=r"report\.pptx: unsupported file type '\.pptx'"):
+        load_file(write(tmp_path / "report.pptx", b"PK\x03\x04"))
 
 
 def test_size_limit_names_the_setting(tmp_path):
@@ -254,7 +254,7 @@ def test_form_values_in_annotations_are_kept(tmp_path):
 
 
 def test_every_ingest_error_names_its_file(tmp_path):
-    bad = [write(tmp_path / "x.docx", b"x"), write(tmp_path / "y.txt", b""),
+    bad = [write(tmp_path / "x.pptx", b"x"), write(tmp_path / "y.txt", b""),
            write(tmp_path / "z.pdf", b"nope")]
     for path in bad:
         with pytest.raises(IngestError) as info:

@@ -112,11 +112,11 @@ def test_same_content_under_two_paths_is_reported_once(index, corpus):
 def test_bad_files_fail_alone_and_updates_that_fail_keep_the_old_version(index, corpus):
     (corpus / "junk.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     (corpus / "empty.md").write_text("")
-    (corpus / "notes.docx").write_bytes(b"PK")
+    (corpus / "notes.pptx").write_bytes(b"PK")
     report = sync(index, [corpus])
     assert sorted(Path(f.path).name for f in report.failed) == ["empty.md", "junk.txt"]
     assert report.added == ["doc0", "doc1", "doc2"]
-    assert [Path(p).name for p in report.skipped] == ["notes.docx"]
+    assert [Path(p).name for p in report.skipped] == ["notes.pptx"]
     (corpus / "doc0.md").write_text("")  # a broken update
     again = sync(index, [corpus], prune=True)
     assert "doc0" in index.data.documents and again.removed == []
