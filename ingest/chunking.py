@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 _MD_HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
 _NUMBERED_RE = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)")
 _BULLET_STARTS = ("•", "*", "-", "–", "◦", "▪")
+# "2. Coverage Criteria:" / "A. Atopic Dermatitis": an outline number or letter, then Title Case words
+_TITLE_CASE_OUTLINE_RE = re.compile(r"(\d{1,2}|[A-Z])\.\s+(?:(?:[A-Z][\w'-]*|of|and|or|with|in|for|the|to)\s*){1,6}:?")
 _CAPTION_RE = re.compile(r"(Table|TABLE|Figure|FIGURE)\s+[A-Z]?\d+[A-Za-z]?\b")
 _LONG_SPLIT_SEPARATORS = ["\n", "; ", ", ", " ", ""]
 
@@ -122,7 +124,11 @@ def _plain_headings(text: str) -> list[tuple[int, int, str]]:
         following[i] = after or following[i + 1]
     headings, numbered = [], {}
     for i, (start, end, line) in enumerate(lines):
-        after_blank = i == 0 or not lines[i - 1][2].strip()
+        before = lines[i - 1][2].strip() if i else ""
+        after_blank = not before
+        if not after_blank and _TITLE_CASE_OUTLINE_RE.fullmatch(line.strip()) and (
+                before[-1] in ".!?:" or (headings and headings[-1][1] == lines[i - 1][1])):
+            after_blank = True  # "2. Coverage Criteria:" after a sentence, "A. Atopic Dermatitis" after it
         number = _heading_number(line.strip(), after_blank, following[i])
         if number is None:
             continue

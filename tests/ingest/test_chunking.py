@@ -282,3 +282,15 @@ def test_table_rows_and_captions_are_not_headings_and_footnote_letters_are_dropp
     paths = [s.path for s in detect_sections(text, markdown=False)]
     assert not any(p and ("Table" in p or "|" in p) for p in paths)
     assert "2. Coverage Criteria" in paths
+
+
+def test_title_case_outline_headings_after_a_sentence_or_a_heading():
+    # the layout of a UnitedHealthcare policy: no blank line before its criteria headings
+    text = (
+        "Limitation of Use:\nThe form is not for the annual report.\n"
+        "2. Coverage Criteriaa:\nA. Atopic Dermatitis\n\n1. Initial Authorization\n\nThe committee met.\n"
+        "The rule applies to:\n1. Patient is an adult\nNobody objected.\n"
+    )
+    paths = [s.path for s in detect_sections(text, markdown=False)]
+    assert "2. Coverage Criteria" in paths and "A. Atopic Dermatitis" in paths
+    assert not any(p and "Patient is an adult" in p for p in paths)  # a list item, not Title Case
