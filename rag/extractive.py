@@ -29,6 +29,10 @@ _CUES = re.compile(
 )
 
 
+LIST_QUOTE_CHARS = 500
+_LIST_ITEM = re.compile(r"\s*(?:[-*•◦▪–]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+
+
 @dataclass
 class Candidate:
     source: int  # 1-based rank of the chunk among the retrieved
@@ -68,7 +72,7 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
     for rank, hit in enumerate(retrieval.hits):
         chunk = hit.chunk
         section_bonus = 0.4 if necessity and CRITERIA_SECTIONS.search(chunk.section or "") else 0.0
-        for start, end in split_sentences(chunk.text):
+        for start, end in _with_lists(chunk.text, split_sentences(chunk.text)):
             text = chunk.text[start:end].strip()
             if not _is_statement(text, chunk.section):
                 continue
@@ -77,6 +81,20 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
             if necessity:
                 score += 0.15 * min(3, len(_CUES.findall(text)))
             out.append(Candidate(rank + 1, chunk.doc_id, start, end, text, frozenset(tokens), score))
+    return out
+
+
+def _with_lists(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, a lead-in ("... is approved to treat:") quoted with the list items that
+    follow it (up to LIST_QUOTE_CHARS), since alone it answers nothing."""
+    out = []
+    for i, (start, end) in enumerate(spans):
+        if text[start:end].rstrip().endswith(":"):
+            j = i + 1
+            while j < len(spans) and _LIST_ITEM.match(text[spans[j][0]:spans[j][1]]) \
+                    and spans[j][1] - start <= LIST_QUOTE_CHARS:
+                end, j = spans[j][1], j + 1
+        out.append((start, end))
     return out
 
 

@@ -1,0 +1,36 @@
+"""A lead-in sentence ending in ':' is quoted with the list items under it (rag/extractive.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.extractive import LIST_QUOTE_CHARS, _with_lists
+from rag.sentences import split_sentences
+
+pytestmark = pytest.mark.unit
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "luspatercept-mds-medical-necessity-answer.txt"
+LEAD_IN = "The request lacks essential diagnostic information needed to determine luspatercept appropriateness:"
+
+
+def lead_in_passage() -> str:
+    text = CORPUS.read_text(encoding="utf-8")
+    start = text.index(LEAD_IN)
+    return text[start : text.index("\n\n", text.index("Prior ESA trial", start))]
+
+
+def test_a_lead_in_is_quoted_with_its_list():
+    text = lead_in_passage()
+    spans = _with_lists(text, split_sentences(text))
+    first = text[spans[0][0] : spans[0][1]]
+    assert first.startswith(LEAD_IN)
+    assert "Ring sideroblast percentage or SF3B1 mutation status" in first
+    assert "IPSS-R risk category" in first
+    assert spans[0][1] - spans[0][0] <= LIST_QUOTE_CHARS
+
+
+def test_other_sentences_are_unchanged():
+    text = "The committee met in the morning. Nobody objected.\n\nThe minutes were sent."
+    assert _with_lists(text, split_sentences(text)) == split_sentences(text)
