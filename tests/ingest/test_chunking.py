@@ -273,24 +273,16 @@ def test_label_section_headings_of_one_word_and_wrapped_numbered_headings():
     assert paths[3].startswith("2.2 Recommended Dosage in Adults")
 
 
-def test_table_rows_and_captions_are_not_headings_and_footnote_letters_are_dropped():
+def test_title_case_outline_headings_but_never_table_rows_or_captions():
+    # the layout of a UnitedHealthcare policy: no blank line before its criteria headings
     text = (
         "Table 2   Recommended Rate of Infusion\n"
         "Infusion bag volume: 250 mL | Infusion time: 30 min\n\n"
-        "2. Coverage Criteriaa:\nA. Patients less than 19 years of age\n"
-    )
-    paths = [s.path for s in detect_sections(text, markdown=False)]
-    assert not any(p and ("Table" in p or "|" in p) for p in paths)
-    assert "2. Coverage Criteria" in paths
-
-
-def test_title_case_outline_headings_after_a_sentence_or_a_heading():
-    # the layout of a UnitedHealthcare policy: no blank line before its criteria headings
-    text = (
         "Limitation of Use:\nThe form is not for the annual report.\n"
         "2. Coverage Criteriaa:\nA. Atopic Dermatitis\n\n1. Initial Authorization\n\nThe committee met.\n"
         "The rule applies to:\n1. Patient is an adult\nNobody objected.\n"
     )
     paths = [s.path for s in detect_sections(text, markdown=False)]
-    assert "2. Coverage Criteria" in paths and "A. Atopic Dermatitis" in paths
+    assert "2. Coverage Criteria" in paths and "A. Atopic Dermatitis" in paths  # footnote letter dropped
     assert not any(p and "Patient is an adult" in p for p in paths)  # a list item, not Title Case
+    assert not any(p and ("Table" in p or "|" in p) for p in paths)
