@@ -332,6 +332,7 @@ def _to_chunks(doc: Document, spans: list[tuple[int, int, str | None]]) -> list[
                 char_start=start,
                 char_end=end,
                 ordinal=len(chunks),
+                ocr=_any_ocr(doc, start, end),
             )
         )
     return chunks
@@ -339,3 +340,12 @@ def _to_chunks(doc: Document, spans: list[tuple[int, int, str | None]]) -> list[
 
 def _page(page_starts: list[int], offset: int) -> int | None:
     return bisect.bisect_right(page_starts, offset) if page_starts else None
+
+
+def _any_ocr(doc: Document, start: int, end: int) -> bool:
+    """Whether the span [start, end) touches a page whose text came from OCR."""
+    if not doc.ocr_pages:
+        return False
+    first, last = _page(doc.page_starts, start), _page(doc.page_starts, end - 1)
+    return first is not None and last is not None and any(
+        page in doc.ocr_pages for page in range(first, last + 1))
