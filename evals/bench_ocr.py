@@ -127,18 +127,22 @@ class RapidOcr:
     name = "rapidocr"
 
     def __init__(self) -> None:
-        from rapidocr_onnxruntime import RapidOCR
-
+        self.engine = None
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError:
+            return
         self.engine = RapidOCR()
 
     @property
     def fix(self) -> str:
-        return "pip install rapidocr-onnxruntime"
+        return 'pip install -e ".[ocr-bench]"  (rapidocr-onnxruntime)'
 
     def available(self) -> bool:
-        return True
+        return self.engine is not None
 
     def read(self, image: Image) -> OcrResult:
+        assert self.engine is not None, self.fix
         boxes, _ = self.engine(np.array(image.convert("RGB")))
         boxes = boxes or []
         text = "\n".join(" ".join(b[1] for b in line) for line in _lines(boxes))
