@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml
 	# torch is pinned to 2.13.0 (CPU build) in the same command as sentence-transformers,
 	# otherwise pip resolves a multi-GB CUDA build
 	$(BIN)/python -m pip install --quiet --progress-bar off "torch==2.13.0" -e ".[test,local-llm]"
+	# Tesseract for OCR of scanned pages (a Debian package; prints how to get it when not root)
+	bash .ci/install-ocr
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.cli_common import console, err_console, settings, user_errors
@@ -25,6 +25,7 @@ class RichProgress(SyncProgress):
         self.progress = progress
         self.files = progress.add_task("files", total=None)
         self.chunks = progress.add_task("chunks embedded", total=None)
+        self.ocr: TaskID | None = None
 
     def start(self, total_files: int) -> None:
         self.progress.update(self.files, total=total_files)
@@ -37,6 +38,17 @@ class RichProgress(SyncProgress):
 
     def embedded(self, n_chunks: int) -> None:
         self.progress.advance(self.chunks, n_chunks)
+
+    def ocr_started(self, n_pages: int) -> None:
+        if self.ocr is None:
+            self.ocr = self.progress.add_task("pages OCR'd", total=n_pages)
+        else:
+            task = self.progress.tasks[self.ocr]
+            self.progress.update(self.ocr, total=(task.total or 0) + n_pages)
+
+    def ocr_page_done(self) -> None:
+        if self.ocr is not None:
+            self.progress.advance(self.ocr)
 
 
 def ingest(
@@ -86,6 +98,9 @@ def print_report(report: IngestReport) -> None:
     if report.repaired:
         table.add_row("repaired", str(len(report.repaired)), ", ".join(report.repaired))
     table.add_row("chunks embedded", str(report.chunks_embedded), "")
+    if report.ocr_pages:
+        per_page = report.ocr_seconds / report.ocr_pages
+        table.add_row("pages OCR'd", str(report.ocr_pages), f"{report.ocr_seconds:.1f} s ({per_page:.2f} s/page)")
     table.add_row("seconds", f"{report.seconds:.2f}", "")
     table.add_row("corpus version", report.corpus_version, "")
     console.print(table)

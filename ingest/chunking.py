@@ -122,7 +122,8 @@ def _plain_headings(text: str) -> list[tuple[int, int, str]]:
     for i in range(len(lines) - 2, -1, -1):
         after = lines[i + 1][2].strip()
         following[i] = after or following[i + 1]
-    headings, numbered = [], {}
+    headings: list[tuple[int, int, str]] = []
+    numbered: dict[tuple[int, ...], str] = {}
     for i, (start, end, line) in enumerate(lines):
         before = lines[i - 1][2].strip() if i else ""
         after_blank = not before
@@ -364,6 +365,7 @@ def _to_chunks(doc: Document, spans: list[tuple[int, int, str | None]]) -> list[
                 char_start=start,
                 char_end=end,
                 ordinal=len(chunks),
+                ocr=_any_ocr(doc, start, end),
             )
         )
     return chunks
@@ -371,3 +373,12 @@ def _to_chunks(doc: Document, spans: list[tuple[int, int, str | None]]) -> list[
 
 def _page(page_starts: list[int], offset: int) -> int | None:
     return bisect.bisect_right(page_starts, offset) if page_starts else None
+
+
+def _any_ocr(doc: Document, start: int, end: int) -> bool:
+    """Whether the span [start, end) touches a page whose text came from OCR."""
+    if not doc.ocr_pages:
+        return False
+    first, last = _page(doc.page_starts, start), _page(doc.page_starts, end - 1)
+    return first is not None and last is not None and any(
+        page in doc.ocr_pages for page in range(first, last + 1))

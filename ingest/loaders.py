@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -32,6 +32,9 @@ from ingest.html import html_to_markdown, sniff_charset
 from ingest.pdf import read_pdf, useful_title
 from rag.errors import CorruptFileError, EmptyDocumentError, IngestError, UnsupportedFormatError
 from rag.types import DOC_TYPES, DocumentMeta
+
+if TYPE_CHECKING:
+    from ingest.ocr_pages import PageOcr
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,8 @@ class LoadedFile:
     meta: DocumentMeta
     explicit_id: str | None  # 'id' from metadata.toml or front matter
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # PDF page -> mean OCR confidence
+    ocr_seconds: float = 0.0
 
 
 # ---------------------------------------------------------------- discovery
@@ -146,8 +151,11 @@ def _parse_metadata(path: Path, mtime_ns: int, size: int) -> dict[str, dict]:
 # ---------------------------------------------------------------- one file
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
-    """Read one file. Raises an `IngestError` subclass that names the file and the fix."""
+def load_file(path: Path, max_bytes: int | None = None, ocr: PageOcr | None = None) -> LoadedFile:
+    """Read one file, OCR'ing PDF pages as `ocr` says (None: never).
+
+    Raises an `IngestError` subclass that names the file and the fix.
+    """
     path = Path(os.path.abspath(path))  # noqa: PTH100 - absolute, symlinks kept (resolve() follows them)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -159,8 +167,12 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
     warnings: list[str] = []
     front: dict[str, Any] = {}
     declared_title = None
+    ocr_pages: dict[int, float] = {}
+    ocr_seconds = 0.0
     if suffix == ".pdf":
-        pages, warnings, declared_title = read_pdf(path, data)
+        pdf = read_pdf(path, data, ocr)
+        pages, warnings, declared_title = pdf.pages, pdf.warnings, pdf.title
+        ocr_pages, ocr_seconds = pdf.ocr_pages, pdf.ocr_seconds
     elif suffix in HTML_SUFFIXES:
         text = _decode_text(path, data, warnings, encoding=sniff_charset(data))
         page = html_to_markdown(path, text)
@@ -182,6 +194,8 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedFile:
         meta=meta,
         explicit_id=explicit_id,
         warnings=warnings,
+        ocr_pages=ocr_pages,
+        ocr_seconds=ocr_seconds,
     )
 
 

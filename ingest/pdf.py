@@ -2,9 +2,10 @@
 
 `read_pdf` opens the bytes (decrypting PDFs encrypted with an empty password), extracts each
 page's text, appends filled-in form-field and free-text annotation values, and detects pages
-that have no text layer (scans) so the user is told to run OCR. Damage that costs only a detail
-of one page is logged and skipped; damage that makes the file unusable raises an `IngestError`
-subclass that names the file and the fix.
+that have no text layer (scans). Given a `PageOcr`, those pages (or every page, in 'force' mode)
+are OCR'd; without one, or when OCR is off or not installed, the user is told how to get their
+text. Damage that costs only a detail of one page is logged and skipped; damage that makes the
+file unusable raises an `IngestError` subclass that names the file and the fix.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import io
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.pdf_tables import page_tables, rows_in_text
 from rag.errors import (
@@ -23,6 +25,9 @@ from rag.errors import (
     IngestError,
     NeedsOCRError,
 )
+
+if TYPE_CHECKING:
+    from ingest.ocr_pages import PageOcr
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +41,19 @@ _JUNK_TITLE_RE = re.compile(
 )
 
 
-def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]:
-    """(text per page, warnings, /Title if it means something) of the PDF `data` read from `path`.
+@dataclass
+class PdfText:
+    """What `read_pdf` read: text per page, warnings, a meaningful /Title, and the OCR it ran."""
+
+    pages: list[str]
+    warnings: list[str]
+    title: str | None
+    ocr_pages: dict[int, float] = field(default_factory=dict)  # page -> mean OCR confidence
+    ocr_seconds: float = 0.0
+
+
+def read_pdf(path: Path, data: bytes, ocr: PageOcr | None = None) -> PdfText:
+    """The text of the PDF `data` read from `path`, OCR'ing pages as `ocr` says (None: no OCR).
 
     Filled-in form values are appended to the page their field is on. Raises `CorruptFileError`,
     `EncryptedPDFError`, `NeedsOCRError` or `EmptyDocumentError`, naming the file and the fix.
@@ -51,7 +67,7 @@ def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]
         )
     try:
         reader = _open_pdf(path, data)
-        pages, lacking, failed, has_forms = _extract_pages(reader)
+        pages, lacking, failed, forms = _extract_pages(reader)
         title = _pdf_title(reader) or _safely(None, _largest_type_line, data)
         for number, tables in page_tables(data).items():
             pages[number - 1] = rows_in_text(pages[number - 1], tables)
@@ -62,12 +78,59 @@ def read_pdf(path: Path, data: bytes) -> tuple[list[str], list[str], str | None]
             f"{path}: cannot be read as a PDF ({type(exc).__name__}: {exc}); re-download or "
             f"re-export it"
         ) from exc
+    result = PdfText(pages, warnings, title)
+    hint = _ocr(path, data, result, lacking, failed, ocr)
+    lacking = [n for n in lacking if n not in result.ocr_pages]
+    failed = [n for n in failed if n not in result.ocr_pages]
     if failed and len(failed) == len(pages):
         raise CorruptFileError(f"{path}: text extraction failed on every page; re-export the PDF")
     if failed:
         warnings.append(f"text extraction failed on {_page_ranges(failed)}; their text is missing")
-    _check_text_layer(path, pages, lacking, has_forms, warnings)
-    return pages, warnings, title
+    for number, lines in forms.items():
+        pages[number - 1] = f"{pages[number - 1].rstrip()}\n\nForm fields:\n" + "\n".join(lines)
+    _check_text_layer(path, pages, lacking, bool(forms), warnings, hint)
+    return result
+
+
+def _ocr(path: Path, data: bytes, result: PdfText, lacking: list[int], failed: list[int],
+         ocr: PageOcr | None) -> str:
+    """OCR the pages that need it into `result`; returns how to get the text of those still lacking."""
+    if ocr is None:
+        return "OCR them (e.g. ocrmypdf) and re-ingest"
+    if ocr.mode == "off":
+        return "set GUIDEQA_OCR=auto to OCR them during ingest, or OCR them yourself (ocrmypdf) and re-ingest"
+    pages = result.pages
+    targets = list(range(1, len(pages) + 1)) if ocr.mode == "force" else sorted({*lacking, *failed})
+    if not targets:
+        return ""
+    if not ocr.available():
+        if ocr.mode == "force" and not lacking:
+            result.warnings.append(f"GUIDEQA_OCR=force, but {ocr.unavailable_hint()}; the text layer was used")
+        return f"{ocr.unavailable_hint()}; then re-ingest"
+    run = ocr.run(data, targets)
+    result.ocr_seconds = run.seconds
+    blank = []
+    for number, found in sorted(run.results.items()):
+        if found.text.strip():
+            pages[number - 1] = found.text
+            result.ocr_pages[number] = found.mean_confidence
+        else:
+            blank.append(number)
+    low = {n: c for n, c in result.ocr_pages.items() if c < ocr.min_confidence}
+    if low:
+        listed = ", ".join(f"{n} ({c:.0f})" for n, c in low.items())
+        result.warnings.append(
+            f"OCR confidence is low on page{'s' if len(low) > 1 else ''} {listed}, below "
+            f"GUIDEQA_OCR_MIN_CONFIDENCE={ocr.min_confidence:g}: their text is kept but may be garbled; "
+            f"check it, or rescan at a higher resolution"
+        )
+    for number, reason in sorted(run.failed.items()):
+        kept = " (its text layer was kept)" if ocr.mode == "force" and number not in lacking else ""
+        result.warnings.append(f"OCR failed on page {number} ({reason}){kept}")
+    if blank and ocr.mode == "auto":
+        result.warnings.append(f"OCR found no text on {_page_ranges(blank)}")
+    logger.info("%s: OCR read %d of %d pages in %.1fs", path, len(result.ocr_pages), len(targets), run.seconds)
+    return "OCR could not read them (see the warnings above); OCR them yourself (e.g. ocrmypdf) and re-ingest"
 
 
 def _open_pdf(path: Path, data: bytes) -> Any:
@@ -87,17 +150,18 @@ def _open_pdf(path: Path, data: bytes) -> Any:
     return reader
 
 
-def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
-    """(page texts, pages without a text layer, pages that failed, any form values).
+def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], dict[int, list[str]]]:
+    """(page texts, pages without a text layer, pages that failed, form value lines by page).
 
     Filled-in form values (widgets' /V, free-text boxes) live in annotations, which text
-    extraction skips: each page's values are appended to that page as a "Form fields:" block
-    (a field shown on several pages is written once, on its first).
+    extraction skips: `read_pdf` appends each page's values to that page as a "Form fields:"
+    block, after any OCR (a field shown on several pages is written once, on its first).
     """
     pages: list[str] = []
     lacking: list[int] = []
     failed: list[int] = []
     seen: set[str] = set()
+    forms: dict[int, list[str]] = {}
     for number, page in enumerate(reader.pages, start=1):
         try:
             text = page.extract_text() or ""
@@ -106,15 +170,12 @@ def _extract_pages(reader: Any) -> tuple[list[str], list[int], list[int], bool]:
             text, failed = "", [*failed, number]
         if _safely(False, _lacks_text_layer, page, text):
             lacking.append(number)
-        values = []
         for name, line in _safely([], _form_values, page, number):
             if name not in seen:
                 seen.add(name)
-                values.append(line)
-        if values:
-            text = f"{text.rstrip()}\n\nForm fields:\n" + "\n".join(values)
+                forms.setdefault(number, []).append(line)
         pages.append(text)
-    return pages, lacking, failed, bool(seen)
+    return pages, lacking, failed, forms
 
 
 def _safely(default: Any, func: Any, *args: Any) -> Any:
@@ -208,13 +269,16 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def _check_text_layer(
-    path: Path, pages: list[str], lacking: list[int], has_forms: bool, warnings: list[str]
+    path: Path, pages: list[str], lacking: list[int], has_forms: bool, warnings: list[str], hint: str
 ) -> None:
     with_text = [n for n, text in enumerate(pages, 1) if text.strip() and n not in lacking]
     if lacking and not with_text and not has_forms:
+        how = "run OCR, e.g. `ocrmypdf in.pdf out.pdf`, and ingest the result"
+        if not hint.startswith("OCR them"):
+            how = hint.replace("OCR them", "OCR it").replace("OCR could not read them", "OCR could not read it")
         raise NeedsOCRError(
             f"{path}: image-only PDF ({len(pages)} page{'s' if len(pages) > 1 else ''}, no "
-            f"text layer): run OCR, e.g. `ocrmypdf in.pdf out.pdf`, and ingest the result"
+            f"text layer): {how}"
         )
     if not any(text.strip() for text in pages):
         raise EmptyDocumentError(f"{path}: no text on any of its {len(pages)} pages; nothing to index")
@@ -222,7 +286,7 @@ def _check_text_layer(
         verb = "have" if len(lacking) > 1 else "has"
         warnings.append(
             f"{_page_ranges(lacking)} {verb} no text layer (images only); their content is not "
-            f"indexed: OCR them (e.g. ocrmypdf) and re-ingest"
+            f"indexed: {hint}"
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from ingest.chunking import chunk_document
 from ingest.loaders import load_file, read_directory_metadata
 from ingest.normalize import normalize_pages
+from ingest.ocr_pages import PageOcr
 from rag.criteria.extract import extract_document_criteria
 from rag.criteria.tree import PolicyCriteria
 from rag.errors import EmptyDocumentError
@@ -29,6 +30,7 @@ class Prepared:
     config_hash: str
     criteria: list[PolicyCriteria] = field(default_factory=list)
     criteria_drugs: list[str] = field(default_factory=list)
+    ocr_seconds: float = 0.0
 
 
 def file_hash(path: Path) -> str:
@@ -46,6 +48,7 @@ def config_hash(path: Path, settings: IngestSettings) -> str:
         "meta": listed,
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
+        "ocr": [settings.ocr, settings.ocr_engine, settings.ocr_dpi],
         "pipeline": PIPELINE_VERSION,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -66,9 +69,14 @@ def listed_doc_id(path: Path) -> str | None:
     return str(value) if value else None
 
 
-def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str) -> Prepared:
-    """Load, normalise and chunk one file. Raises an IngestError subclass on bad input."""
-    loaded = load_file(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str,
+            ocr: PageOcr | None = None) -> Prepared:
+    """Load, normalise and chunk one file. Raises an IngestError subclass on bad input.
+
+    PDF pages are OCR'd as `ocr` says, by default as the settings say (GUIDEQA_OCR ...).
+    """
+    ocr = ocr or PageOcr.from_settings(settings)
+    loaded = load_file(path, max_bytes=int(settings.max_file_mb * 1024 * 1024), ocr=ocr)
     text, page_starts, _removed = normalize_pages(loaded.pages)
     document = Document(
         doc_id=loaded.explicit_id or path_doc_id(path, root),
@@ -78,12 +86,13 @@ def prepare(path: Path, root: Path, settings: IngestSettings, content_hash: str)
         page_starts=page_starts if loaded.paged else [],
         content_hash=content_hash,
         warnings=list(loaded.warnings),
+        ocr_pages=loaded.ocr_pages,
     )
     chunks = chunk_document(document, settings.chunk_size, settings.chunk_overlap)
     if not chunks:
         raise EmptyDocumentError(f"{path.name}: no text left to index after normalisation.")
     criteria, drugs = _criteria(document)
-    return Prepared(document, chunks, config_hash(path, settings), criteria, drugs)
+    return Prepared(document, chunks, config_hash(path, settings), criteria, drugs, loaded.ocr_seconds)
 
 
 def _criteria(document: Document) -> tuple[list[PolicyCriteria], list[str]]:

@@ -16,5 +16,11 @@ class SyncProgress:
 
     def embedded(self, n_chunks: int) -> None: ...
 
+    def ocr_started(self, n_pages: int) -> None:
+        """A file's pages without a text layer (or all, GUIDEQA_OCR=force) are about to be OCR'd."""
+
+    def ocr_page_done(self) -> None:
+        """One page was OCR'd (or failed); called from the thread that parses the file."""
+
 
 NullProgress = SyncProgress

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest.loaders import discover
+from ingest.ocr_pages import PageOcr
 from ingest.pipeline import Prepared, config_hash, file_hash, prepare
 from ingest.progress import NullProgress, SyncProgress
 from ingest.recovery import recover, refresh_lexical
@@ -108,6 +109,7 @@ class _Run:
             meta=doc.meta,
             chunk_ids=[c.chunk_id for c in chunks],
             n_pages=doc.n_pages,
+            ocr_pages=doc.ocr_pages,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=doc.warnings,
             criteria=prepared.criteria,
@@ -122,6 +124,8 @@ class _Run:
         else:
             self.report.added.append(doc.doc_id)
         self.report.chunks_embedded += len(chunks)
+        self.report.ocr_pages += len(doc.ocr_pages)
+        self.report.ocr_seconds = round(self.report.ocr_seconds + prepared.ocr_seconds, 3)
         self.report.warnings.extend(f"{doc.doc_id}: {w}" for w in doc.warnings)
         self.changed_docs[doc.doc_id] = chunks
         self.seen_docs.add(doc.doc_id)
@@ -179,6 +183,7 @@ def _ingest_files(run: _Run, paths: list[Path]) -> None:
     files, skipped = discover(paths)
     run.report.skipped = [str(p) for p in skipped]
     run.progress.start(len(files))
+    ocr = PageOcr.from_settings(run.index.settings.ingest, progress=run.progress)  # one engine check a run
     # Parse the next file on a worker thread while this one is embedded (the embedder
     # releases the GIL), so ingestion costs little more than embedding alone.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
@@ -189,7 +194,7 @@ def _ingest_files(run: _Run, paths: list[Path]) -> None:
             if i < len(plans) and plans[i].status == "changed" and i not in futures:
                 plan = plans[i]
                 futures[i] = pool.submit(prepare, plan.path, plan.root, run.index.settings.ingest,
-                                         plan.content_hash)
+                                         plan.content_hash, ocr)
 
         for i in range(min(2, len(plans))):
             submit(i)

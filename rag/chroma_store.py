@@ -31,6 +31,7 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
         "char_start": chunk.char_start,
         "char_end": chunk.char_end,
         "ordinal": chunk.ordinal,
+        "ocr": chunk.ocr,
     }
     for key in _OPTIONAL:  # Chroma metadata values cannot be None
         value = getattr(chunk, key)

@@ -75,6 +75,21 @@ class IngestSettings(BaseSettings):
         default=150, ge=0, description="Characters of trailing sentences repeated in the next chunk."
     )
     max_file_mb: float = Field(default=100.0, gt=0, description="Files larger than this fail.")
+    ocr: Literal["auto", "force", "off"] = Field(
+        default="auto",
+        description="OCR of PDF pages (GUIDEQA_OCR): 'auto' reads pages without a text layer (scans, "
+        "image pages), 'force' reads every page and ignores the text layer, 'off' never OCRs.",
+    )
+    ocr_engine: Literal["tesseract"] = Field(
+        default="tesseract", description="OCR engine (Tesseract: Debian tesseract-ocr, see .ci/install-ocr)."
+    )
+    ocr_dpi: int = Field(default=300, ge=72, le=600, description="Resolution pages are rendered at for OCR.")
+    ocr_min_confidence: float = Field(
+        default=60.0, ge=0, le=100,
+        description="OCR'd pages whose mean word confidence (0-100) is below this are kept, with a "
+        "warning naming them.",
+    )
+    ocr_workers: int = Field(default=0, ge=0, description="Pages OCR'd at once (0 = one per core).")
 
 
 class RetrievalSettings(BaseSettings):

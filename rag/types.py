@@ -60,6 +60,10 @@ class Document(BaseModel):
     )
     content_hash: str = Field(description="sha256 of the raw bytes.")
     warnings: list[str] = Field(default_factory=list, description="Non-fatal problems found.")
+    ocr_pages: dict[int, float] = Field(
+        default_factory=dict,
+        description="PDF pages whose text came from OCR (1-based) -> mean OCR word confidence, 0-100.",
+    )
 
     @property
     def n_pages(self) -> int | None:
@@ -81,6 +85,7 @@ class Chunk(BaseModel):
     char_start: int
     char_end: int
     ordinal: int = Field(description="Position of the chunk in its document, from 0.")
+    ocr: bool = Field(default=False, description="Some of its text was read by OCR (a scanned page).")
 
     def embedding_text(self) -> str:
         """What gets embedded and indexed: the title and section give the span its context."""
@@ -101,6 +106,9 @@ class DocumentRecord(BaseModel):
     meta: DocumentMeta
     chunk_ids: list[str]
     n_pages: int | None = None
+    ocr_pages: dict[int, float] = Field(
+        default_factory=dict, description="Pages whose text came from OCR -> mean OCR confidence, 0-100."
+    )
     ingested_at: str = Field(description="UTC ISO timestamp of the commit.")
     warnings: list[str] = Field(default_factory=list)
     criteria: list[PolicyCriteria] = Field(
@@ -146,6 +154,8 @@ class IngestReport(BaseModel):
     )
     warnings: list[str] = Field(default_factory=list)
     chunks_embedded: int = 0
+    ocr_pages: int = Field(default=0, description="PDF pages read by OCR in this run.")
+    ocr_seconds: float = Field(default=0.0, description="Seconds spent on OCR (wall clock, pages in parallel).")
     seconds: float = 0.0
     corpus_version: str = ""
 
@@ -173,6 +183,7 @@ class Citation(BaseModel):
     section: str | None = None
     quote: str = Field(description="A verbatim span of `text`.")
     text: str = Field(description="The full text of the cited chunk.")
+    ocr: bool = Field(default=False, description="The cited text was read by OCR from a scanned page.")
 
 
 class Criterion(BaseModel):

@@ -98,7 +98,7 @@ def check_citation(draft: DraftCitation, sources: list[Chunk]) -> Citation | str
     return Citation(
         id=draft.id, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id, title=chunk.title,
         page=chunk.page_start, section=chunk.section, quote=chunk.text[span[0]:span[1]],
-        text=chunk.text,
+        text=chunk.text, ocr=chunk.ocr,
     )
 
 

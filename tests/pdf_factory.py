@@ -193,3 +193,15 @@ def two_page_form_pdf(path: Path) -> Path:
     pdf.showPage()
     pdf.save()
     return path
+
+
+def scanned_pdf(path: Path, pages: list[str], dpi: int = 300, font: str = "Helvetica", size: int = 11) -> Path:
+    """An image-only PDF: each text typeset with reportlab, rasterised at `dpi`, wrapped back as
+    one image per page (no text layer), as a scanner makes it."""
+    from evals.bench_ocr import image_pdf as wrap_images
+    from evals.bench_ocr import typeset_page
+    from ingest.ocr import render_page
+
+    images = [render_page(typeset_page(text, font, size), 1, dpi) for text in pages]
+    path.write_bytes(wrap_images(images, [A4] * len(images)))
+    return path

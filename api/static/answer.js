@@ -101,7 +101,8 @@ function renderCitations(a) {
   if (!a.citations.length) return [];
   return [el("h2", {}, "Cited passages"), ...a.citations.map((c) => el("article",
     { class: "cite", id: `cite-${c.id}`, tabindex: "-1", "aria-label": `Citation ${c.id}` },
-    el("header", {}, el("span", { class: "cite-num" }, `[${c.id}]`), " ", el("strong", {}, c.title)),
+    el("header", {}, el("span", { class: "cite-num" }, `[${c.id}]`), " ", el("strong", {}, c.title),
+      c.ocr ? [" ", el("span", { class: "ocr-badge", title: "Text read by OCR from a scanned page: check it against the page" }, "OCR")] : null),
     el("p", { class: "muted where" }, [c.page ? `Page ${c.page}` : null, c.section !== c.title ? c.section : null, c.doc_id].filter(Boolean).join(" · ")),
     el("blockquote", { class: "chunk" }, highlighted(c.text, c.quote))))];
 }

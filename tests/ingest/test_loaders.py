@@ -231,13 +231,14 @@ def test_pdf_encrypted_with_an_empty_password_opens(tmp_path):
     assert SENTENCE in loaded.pages[0]
 
 
-def test_image_only_pdf_needs_ocr(tmp_path):
+def test_image_only_pdf_read_without_ocr_needs_ocr(tmp_path):
+    """load_file OCRs nothing unless given a PageOcr (ingest gives one: tests/ingest/test_ocr.py)."""
     path = pdf_factory.image_pdf(tmp_path / "scan.pdf", pages=2)
     with pytest.raises(NeedsOCRError, match=r"scan\.pdf: image-only PDF \(2 pages.*ocrmypdf"):
         load_file(path)
 
 
-def test_pages_without_a_text_layer_are_reported(tmp_path):
+def test_pages_without_a_text_layer_are_reported_when_read_without_ocr(tmp_path):
     loaded = load_file(pdf_factory.image_pdf(tmp_path / "mixed.pdf", pages=4, text_pages=(1,)))
     assert len(loaded.pages) == 4 and "missed dose" in loaded.pages[0]
     assert loaded.warnings == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.types import Chunk, Criterion
-from rag.verify import Draft, DraftCitation, locate, strip_markers, unsupported_sentences, verify
+from rag.verify import Draft, DraftCitation, check_citation, locate, strip_markers, unsupported_sentences, verify
 
 pytestmark = pytest.mark.unit
 
@@ -71,3 +71,12 @@ def test_no_valid_citation_leaves_nothing():
     out = verify(draft, SOURCES)
     assert out.citations == [] and out.answer == "Anything."
 
+
+
+def test_a_citation_says_whether_its_chunk_was_read_by_ocr():
+    scanned = chunk("s", TEXT_B).model_copy(update={"ocr": True})
+    quote = "blood pressure monitoring"
+    from_scan = check_citation(DraftCitation(id=1, source=1, quote=quote), [scanned])
+    from_text = check_citation(DraftCitation(id=1, source=1, quote=quote), [SOURCES[1]])
+    assert not isinstance(from_scan, str) and from_scan.ocr is True
+    assert not isinstance(from_text, str) and from_text.ocr is False
