@@ -1,5 +1,6 @@
 """End to end: the real server (uvicorn, hash embedder, embedded Chroma) on a free loopback port,
-driven in headless Chromium: ask, read a highlighted citation, upload a PDF, delete it.
+driven in headless Chromium: ask, read a highlighted citation, upload a PDF, delete it; upload a
+scanned PDF and see its citation marked OCR.
 
 Needs Debian's chromium at /usr/bin/chromium (`.ci/install-browser` installs it) and the
 `playwright` package; Playwright's own browser downloads are never used. Set
@@ -142,3 +143,34 @@ def test_upload_a_pdf_see_it_listed_then_delete_it(page, tmp_path):
     expect(row).to_have_count(0)
     expect(rows).to_have_count(5)
     expect(page.locator("#docs-status")).to_contain_text("Deleted e2e-upload-policy")
+
+
+def test_a_scanned_upload_is_read_by_ocr_and_its_citation_says_so(page, tmp_path):
+    from playwright.sync_api import expect
+
+    from ingest.ocr import TesseractOcr
+    from tests import pdf_factory
+
+    if not TesseractOcr().available():
+        pytest.skip("tesseract is not installed: run `.ci/install-ocr` as root (see the README)")
+    scan = pdf_factory.scanned_pdf(tmp_path / "harbor-scan.pdf", [
+        "Harbor Committee Renewal Form\n\nThe Harbor Committee renewal form requires a signed attestation "
+        "from the committee chair every twelve months."])
+    page.get_by_role("tab", name="Documents").click()
+    page.set_input_files("#upload-file", str(scan))
+    page.get_by_role("button", name="Upload").click()
+    row = page.locator('tr[data-doc-id="harbor-scan"]')
+    expect(row).to_be_visible(timeout=60_000)
+
+    page.get_by_role("tab", name="Ask").click()
+    page.get_by_label("Question").fill("What does the Harbor Committee renewal form require?")
+    page.get_by_role("button", name="Ask").click()
+    card = page.locator(".cite", has=page.locator(".where", has_text="harbor-scan")).first
+    expect(card).to_be_visible(timeout=20_000)
+    expect(card.locator(".ocr-badge")).to_have_text("OCR")
+    assert "requires a signed attestation" in " ".join(card.locator("blockquote").inner_text().split())
+
+    page.get_by_role("tab", name="Documents").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Delete harbor-scan").click()
+    expect(row).to_have_count(0)
