@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from api import cli_ask, cli_criteria, cli_ingest, cli_serve
+from api import cli_ask, cli_criteria, cli_ingest, cli_serve, cli_versions
 from evals.cli import eval_cmd
 
 app = typer.Typer(
@@ -17,6 +17,8 @@ app = typer.Typer(
 )
 app.command("ingest")(cli_ingest.ingest)
 app.add_typer(cli_ingest.docs_app, name="docs")
+cli_ingest.docs_app.command("history")(cli_versions.docs_history)
+cli_ingest.docs_app.command("diff")(cli_versions.docs_diff)
 app.command("ask")(cli_ask.ask)
 app.command("criteria")(cli_criteria.criteria)
 app.command("serve")(cli_serve.serve)

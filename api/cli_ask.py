@@ -16,7 +16,8 @@ from rag.answer import Answerer
 from rag.criteria.tree import PolicyCriteria
 from rag.errors import GuideQAError, LLMUnavailableError
 from rag.index import open_index
-from rag.types import Answer, AnswerMode
+from rag.types import Answer, AnswerMode, Filters
+from rag.versions.select import parse_as_of
 
 VERDICT_STYLE = {
     "medically_necessary": "bold green", "not_medically_necessary": "bold red",
@@ -33,6 +34,8 @@ def ask(
     questions: Path = typer.Option(None, "--questions", exists=True, dir_okay=False,
                                    help="JSONL file of {id, question} lines."),
     out: Path = typer.Option(None, "--out", help="Where --questions writes answers (JSONL)."),
+    as_of: str = typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
+                              help="Answer from the document versions in effect on this date."),
 ) -> None:
     """Answer a question from the corpus, with verified citations."""
     if (question is None) == (questions is None):
@@ -42,12 +45,13 @@ def ask(
         err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
         raise typer.Exit(2)
     with user_errors():
+        filters = Filters(as_of=parse_as_of(as_of)) if as_of else None
         answerer = Answerer(open_index(settings()))
         if questions is not None:
-            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode))
+            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode), filters=filters)
             return
         try:
-            answer = answerer.ask(question, top_k=top_k, llm=llm, mode=_mode(mode))
+            answer = answerer.ask(question, top_k=top_k, llm=llm, mode=_mode(mode), filters=filters)
         except LLMUnavailableError as exc:
             if exc.evidence is None:
                 raise
@@ -64,7 +68,8 @@ def _mode(mode: str | None) -> AnswerMode | None:
 
 
 def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | None, llm: str | None,
-           mode: AnswerMode | None) -> None:
+           mode: AnswerMode | None, filters: Filters | None) -> None:
+    """One answer per JSONL line; a line's own "as_of" overrides --as-of."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     target = out.open("w", encoding="utf-8") if out else None
     failures = 0
@@ -72,7 +77,9 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
         for number, line in enumerate(track(lines, description="asking", console=err_console), 1):
             try:
                 item = json.loads(line)
-                answer = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode).model_dump(mode="json")
+                line_filters = Filters(as_of=parse_as_of(str(item["as_of"]))) if item.get("as_of") else filters
+                answer = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode,
+                                      filters=line_filters).model_dump(mode="json")
                 record = {"id": item.get("id", number), **answer}
             except (ValueError, KeyError, TypeError) as exc:
                 failures += 1
@@ -100,6 +107,10 @@ def show(answer: Answer) -> None:
     badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
              if answer.verdict else "[dim]evidence only (no verdict)[/]")
     console.print(Panel(escape(answer.answer), title=f"Answer ({answer.mode}) - {badge}"))
+    if answer.as_of or any(not v.current for v in answer.versions):
+        used = ", ".join(f"{v.doc_id} {v.version} (from {v.effective_from or '?'}"
+                         f"{' to ' + v.effective_to if v.effective_to else ', current'})" for v in answer.versions)
+        console.print(f"[bold]Versions{' as of ' + answer.as_of if answer.as_of else ''}[/]: {escape(used) or 'none'}")
     if answer.criteria_tree is not None:
         checked = answer.criteria_tree
         console.print(f"[bold]Criteria tree[/]: {escape(checked.why)}")

@@ -15,7 +15,8 @@ from ingest.sync import remove_documents, reset_index, sync
 from rag.index import open_index
 from rag.types import IngestReport
 
-docs_app = typer.Typer(help="List and remove indexed documents.", no_args_is_help=True)
+docs_app = typer.Typer(help="List and remove indexed documents; their versions and what changed.",
+                       no_args_is_help=True)
 
 
 class RichProgress(SyncProgress):

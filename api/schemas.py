@@ -6,6 +6,7 @@ The answer itself is the core's public contract, `rag.types.Answer`, re-exported
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -47,6 +48,10 @@ class AskRequest(BaseModel):
                           description="The question, 1-4000 characters.")
     top_k: int | None = Field(default=None, ge=1, le=50, description="Passages to retrieve (1-50).")
     filters: AskFilters | None = Field(default=None, description="Optional retrieval filters.")
+    as_of: date | None = Field(
+        default=None, description="Answer from the document versions in effect on this date (YYYY-MM-DD), "
+        "e.g. the date of service, instead of the current ones. The answer's `versions` and each "
+        "citation's `version` say which were used.")
     mode: AnswerMode | None = Field(
         default=None,
         description="'extractive' (verbatim evidence, no verdict) or 'llm' (needs GUIDEQA_LLM on "

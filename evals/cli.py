@@ -296,6 +296,9 @@ def _print_gate(report: EvalReport) -> None:
         console.print(
             f"[bold]{len(worse)} item(s) got worse[/] than {escape(comparison.baseline)}"
         )
+        if comparison.changed_documents:
+            console.print("  documents at another version than the baseline's: "
+                          f"{escape(', '.join(comparison.changed_documents))}", highlight=False)
         for w in worse:
             console.print(
                 f"  {escape(w.id)}: {escape('; '.join(w.changes))}", highlight=False

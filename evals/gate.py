@@ -159,6 +159,14 @@ def _item_changes(old: ItemResult, new: ItemResult) -> list[str]:
     return changes
 
 
+def changed_documents(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
+    """Documents added, removed or at another version between two runs (empty when the baseline
+    predates version recording)."""
+    if not before:
+        return []
+    return sorted(d for d in {*before, *after} if before.get(d) != after.get(d))
+
+
 def load_baseline(path: Path) -> EvalReport:
     """A previous run's report.json (given its run directory or the file itself)."""
     file = path / "report.json" if path.is_dir() else path
@@ -191,6 +199,7 @@ def run_gate(
         result.comparison = Comparison(
             baseline=baseline_name,
             baseline_corpus_version=baseline.corpus.version,
+            changed_documents=changed_documents(baseline.corpus.documents, report.corpus.documents),
             deltas=deltas,
             worse_items=worse_items(report.items, baseline.items),
             note=None

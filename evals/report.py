@@ -208,5 +208,7 @@ def _worse_md(comparison: Comparison | None) -> list[str]:
     if comparison.note:
         lines.append(f"Note: {comparison.note}.\n")
     lines.append(f"{len(worse)} item(s) got worse." if worse else "No item got worse.")
+    if comparison.changed_documents:
+        lines.append(f"Documents at another version than the baseline's: {', '.join(comparison.changed_documents)}.")
     lines += [f"- **{w.id}**: " + "; ".join(map(_cell, w.changes)) for w in worse]
     return lines

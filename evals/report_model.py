@@ -62,6 +62,9 @@ class WorseItem(BaseModel):
 class Comparison(BaseModel):
     baseline: str
     baseline_corpus_version: str
+    changed_documents: list[str] = Field(
+        default_factory=list, description="Documents whose version differs from the baseline's (added, "
+        "removed or changed): a cause to look at beside the items that got worse.")
     deltas: list[Delta]
     worse_items: list[WorseItem]
     note: str | None = Field(default=None, description="Why tolerances were not applied, if so.")
@@ -136,6 +139,8 @@ class CorpusInfo(BaseModel):
     dir: str = Field(description="The corpus directory synced and scored.")
     version: str = Field(description="Corpus version after the sync.")
     ingest: IngestSummary = Field(description="What the sync did.")
+    documents: dict[str, str] = Field(
+        default_factory=dict, description="doc_id -> the version scored (12 hex of its content hash).")
 
 
 class ModelsInfo(BaseModel):

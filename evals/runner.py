@@ -52,6 +52,7 @@ class Run:
     corpus_version: str
     embedder: str
     llm: str | None
+    documents: dict[str, str]  # doc_id -> version scored
     results: list[ItemResult]
     answers: dict[str, Answer]
     stale: list[StaleQuote] = field(default_factory=list)
@@ -73,6 +74,7 @@ class Run:
                 dir=str(self.settings.ingest.corpus_dir),
                 version=self.corpus_version,
                 ingest=_ingest_summary(self.ingest),
+                documents=self.documents,
             ),
             prompt_version=PROMPT_VERSION if self.mode == "llm" else None,
             models=ModelsInfo(embedder=self.embedder, llm=self.llm),
@@ -166,6 +168,7 @@ def run_eval(
         corpus_version=ingest.corpus_version or index.corpus_version,
         embedder=index.embedder.name,
         llm=llm,
+        documents={d: r.content_hash[:12] for d, r in sorted(index.data.documents.items())},
         results=results,
         answers=answers,
         stale=stale,

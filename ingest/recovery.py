@@ -22,11 +22,11 @@ def recover(index: Index) -> list[str]:
     """Repair the store after an interrupted run; returns the doc ids that must be redone."""
     data = index.manifest.load()
     store = index.store
-    if not index.manifest.interrupted() and store.count() == data.chunk_count():
+    referenced = data.referenced_ids()  # superseded versions' chunks are kept, not orphans
+    if not index.manifest.interrupted() and store.count() == len(referenced):
         return []
     stored = set(store.ids())
-    committed = data.committed_ids()
-    orphans = sorted(stored - committed)
+    orphans = sorted(stored - referenced)
     if orphans:
         log.warning("deleting %d orphan chunks left by an interrupted ingest", len(orphans))
         store.delete(orphans)

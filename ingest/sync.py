@@ -29,6 +29,8 @@ from rag.index import Index
 from rag.lexical import LEXICAL_FILE, LexicalIndex
 from rag.manifest import ManifestData
 from rag.types import DocumentRecord, DuplicateFile, FailedFile, IngestReport
+from rag.versions.dates import iso_date, stated_effective_date
+from rag.versions.select import starts
 
 log = logging.getLogger(__name__)
 
@@ -111,14 +113,17 @@ class _Run:
             n_pages=doc.n_pages,
             ocr_pages=doc.ocr_pages,
             ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            effective_from=stated_effective_date(doc.text) or iso_date(doc.meta.date),
             warnings=doc.warnings,
             criteria=prepared.criteria,
             criteria_drugs=prepared.criteria_drugs,
         )
         self.data.documents[doc.doc_id] = record
+        dropped = self._supersede(old, record) if old is not None else []
         self.index.publish(self.data)  # the commit point
         if old is not None:
-            stale = set(old.chunk_ids) - set(record.chunk_ids)
+            referenced = self.data.referenced_ids()
+            stale = ({c for rec in dropped for c in rec.chunk_ids} | set(old.chunk_ids)) - referenced
             self.index.store.delete(sorted(stale))
             self.report.updated.append(doc.doc_id)
         else:
@@ -129,6 +134,19 @@ class _Run:
         self.report.warnings.extend(f"{doc.doc_id}: {w}" for w in doc.warnings)
         self.changed_docs[doc.doc_id] = chunks
         self.seen_docs.add(doc.doc_id)
+
+    def _supersede(self, old: DocumentRecord, new: DocumentRecord) -> list[DocumentRecord]:
+        """Keep `old` as the newest superseded version when its content changed (a new chunking of
+        the same bytes replaces it); returns the versions dropped beyond `max_versions`."""
+        if old.content_hash == new.content_hash:
+            return []
+        closed = old.model_copy(update={"effective_to": starts(new)})
+        versions = [closed, *self.data.superseded.get(old.doc_id, [])]
+        keep = self.index.settings.ingest.max_versions - 1
+        self.data.superseded[old.doc_id] = versions[:keep]
+        if not self.data.superseded[old.doc_id]:
+            del self.data.superseded[old.doc_id]
+        return versions[keep:]
 
     def _open_journal(self) -> None:
         if not self.journal_open:
@@ -146,8 +164,10 @@ class _Run:
         """Uncommit the record, then delete its chunks."""
         self._open_journal()
         record = self.data.documents.pop(doc_id)
+        old = self.data.superseded.pop(doc_id, [])
         self.index.publish(self.data)
-        self.index.store.delete(record.chunk_ids)
+        ids = {c for rec in [record, *old] for c in rec.chunk_ids} - self.data.referenced_ids()
+        self.index.store.delete(sorted(ids))
         self.changed_docs[doc_id] = []
         self.report.removed.append(doc_id)
 

@@ -40,6 +40,7 @@ from rag.types import (
     TokenEvent,
 )
 from rag.verify import Draft, verify
+from rag.versions.select import stamp_versions
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class Answerer:
                         yield TokenEvent(text=delta)
             reply = "".join(pieces)
         answer = self._answer(retrieval, mode, llm, reply, selection)
+        stamp_versions(answer, retrieval.snapshot.data, filters.as_of if filters else None)
         answer.timings_ms = timings(started, retrieved, time.perf_counter())
         yield AnswerEvent(answer=answer)
 

@@ -100,6 +100,17 @@ class NeedsOCRError(IngestError):
     """An image-only PDF: it has no text layer to extract."""
 
 
+class VersionNotFoundError(GuideQAError):
+    """The document has no kept version matching the reference."""
+
+    def __init__(self, doc_id: str, ref: str, known: list[str]) -> None:
+        self.doc_id = doc_id
+        super().__init__(
+            f"Document {doc_id!r} has no version {ref!r}; its versions are {', '.join(known) or 'none'} "
+            f"(`guideqa docs history {doc_id}` or GET /v1/documents/{doc_id}/versions)."
+        )
+
+
 class DocumentNotFoundError(GuideQAError):
     """No document with the given id."""
 

@@ -115,7 +115,8 @@ class Index:
         with self._lock:
             self.manifest.save(data)
             # publish a copy: the caller goes on mutating its own while readers use this one
-            self._data = data.model_copy(update={"documents": dict(data.documents)})
+            self._data = data.model_copy(update={"documents": dict(data.documents),
+                                                 "superseded": {k: list(v) for k, v in data.superseded.items()}})
             self._mtime = self._manifest_mtime()
             if lexical is not None:
                 self.lexical = lexical

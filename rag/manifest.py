@@ -35,13 +35,27 @@ class ManifestData(BaseModel):
     embedder: str | None = None
     dim: int | None = None
     documents: dict[str, DocumentRecord] = Field(default_factory=dict)
+    superseded: dict[str, list[DocumentRecord]] = Field(
+        default_factory=dict, description="Earlier versions of each document, newest first; their chunks "
+        "stay in the store for as-of questions and diffs.")
 
     @property
     def corpus_version(self) -> str:
         return corpus_version(self.documents.values())
 
     def committed_ids(self) -> set[str]:
+        """The chunks of the current versions: what questions are answered from by default."""
         return {cid for rec in self.documents.values() for cid in rec.chunk_ids}
+
+    def referenced_ids(self) -> set[str]:
+        """The chunks of every version kept, current or superseded: none of them is an orphan."""
+        old = {cid for recs in self.superseded.values() for rec in recs for cid in rec.chunk_ids}
+        return self.committed_ids() | old
+
+    def versions(self, doc_id: str) -> list[DocumentRecord]:
+        """Every version kept of a document, newest (the current one) first; [] when unknown."""
+        current = [self.documents[doc_id]] if doc_id in self.documents else []
+        return current + list(self.superseded.get(doc_id, []))
 
     def chunk_count(self) -> int:
         return sum(len(rec.chunk_ids) for rec in self.documents.values())

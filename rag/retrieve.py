@@ -26,6 +26,7 @@ from rag.lexical import LexicalView, tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_question
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
+from rag.versions.select import as_of_snapshot, parse_as_of
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,10 @@ def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
                 filters: Filters | None, cfg: RetrievalSettings) -> Legs:
     """Both legs' top `n`, committed chunks only, with every candidate chunk fetched."""
     vector = index.embedder.embed_query(texts.dense)
-    dense_hits = [h for h in index.store.query(vector, n, filters) if h.chunk.chunk_id in snapshot.committed]
+    # the store also holds superseded versions' chunks (dropped below): look deeper when it does
+    depth = 2 * n if index.data.superseded else n
+    dense_hits = [h for h in index.store.query(vector, depth, filters)
+                  if h.chunk.chunk_id in snapshot.committed][:n]
     found = snapshot.lexical.search(tokenize(texts.lexical), n, filters, view=lexical_view(cfg),
                                     second_share=cfg.window_second_share)
     lexical = {c: s for c, s in found if c in snapshot.committed}
@@ -204,7 +208,10 @@ class Retriever:
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         cfg = self.settings
         top_k = top_k or cfg.top_k
-        snapshot = self.index.snapshot()
+        if filters is not None and filters.as_of:
+            snapshot = as_of_snapshot(self.index, parse_as_of(filters.as_of))
+        else:
+            snapshot = self.index.snapshot()
         texts = query_texts(query, snapshot.lexical.abbreviations, cfg)
         legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters, cfg)
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}

@@ -75,6 +75,9 @@ class IngestSettings(BaseSettings):
         default=150, ge=0, description="Characters of trailing sentences repeated in the next chunk."
     )
     max_file_mb: float = Field(default=100.0, gt=0, description="Files larger than this fail.")
+    max_versions: int = Field(
+        default=10, ge=1, description="Versions kept per document, the current one included: a changed file's "
+        "previous version is kept as superseded (for as-of questions and diffs) until there are more.")
     ocr: Literal["auto", "force", "off"] = Field(
         default="auto",
         description="OCR of PDF pages (GUIDEQA_OCR): 'auto' reads pages without a text layer (scans, "

@@ -110,6 +110,11 @@ class DocumentRecord(BaseModel):
         default_factory=dict, description="Pages whose text came from OCR -> mean OCR confidence, 0-100."
     )
     ingested_at: str = Field(description="UTC ISO timestamp of the commit.")
+    effective_from: str | None = Field(
+        default=None, description="First day in effect (YYYY-MM-DD): the date the text states "
+        "('Effective Date', 'Review Date'), else the metadata date; None when neither is known.")
+    effective_to: str | None = Field(
+        default=None, description="For a superseded version: the day the next version took effect.")
     warnings: list[str] = Field(default_factory=list)
     criteria: list[PolicyCriteria] = Field(
         default_factory=list, description="Coverage criteria trees extracted at ingest (payer policies)."
@@ -124,9 +129,25 @@ class Filters(BaseModel):
 
     doc_ids: list[str] | None = Field(default=None, description="Only these documents.")
     doc_types: list[str] | None = Field(default=None, description="Only these document types.")
+    as_of: str | None = Field(
+        default=None, description="Answer from the document versions in effect on this date (YYYY-MM-DD) "
+        "instead of the current ones.")
 
     def is_empty(self) -> bool:
+        """No metadata restriction (`as_of` chooses versions, it restricts no chunk of them)."""
         return not self.doc_ids and not self.doc_types
+
+
+class DocumentVersion(BaseModel):
+    """One version of a document: what a citation or an answer says it used."""
+
+    doc_id: str
+    version: str = Field(description="The first 12 hex digits of the version's content hash.")
+    effective_from: str | None = Field(default=None, description="First day in effect (YYYY-MM-DD), if known.")
+    effective_to: str | None = Field(
+        default=None, description="First day of the next version, for a superseded version.")
+    current: bool = Field(default=True, description="False for a superseded version.")
+    ingested_at: str | None = None
 
 
 class FailedFile(BaseModel):
@@ -182,6 +203,7 @@ class Citation(BaseModel):
     page: int | None = None
     section: str | None = None
     quote: str = Field(description="A verbatim span of `text`.")
+    version: DocumentVersion | None = Field(default=None, description="The version of the document quoted.")
     text: str = Field(description="The full text of the cited chunk.")
     ocr: bool = Field(default=False, description="The cited text was read by OCR from a scanned page.")
 
@@ -228,6 +250,9 @@ class Answer(BaseModel):
     dropped_citations: list[str] = Field(
         default_factory=list, description="Why each citation the verifier removed failed."
     )
+    as_of: str | None = Field(default=None, description="The date whose document versions answered, if asked.")
+    versions: list[DocumentVersion] = Field(
+        default_factory=list, description="The versions of the cited documents this answer used.")
     criteria_tree: CriteriaTreeResult | None = Field(
         default=None,
         description="For a medical-necessity question that a policy's criteria tree covers: the tree "

@@ -37,10 +37,11 @@ def _mode(answerer: Answerer, body: AskRequest) -> AnswerMode:
 
 
 def _filters(body: AskRequest) -> Filters | None:
-    if body.filters is None:
-        return None
-    filters = Filters(doc_ids=body.filters.doc_ids, doc_types=body.filters.doc_types)
-    return None if filters.is_empty() else filters
+    given = body.filters
+    as_of = body.as_of.isoformat() if body.as_of else None
+    filters = Filters(doc_ids=given.doc_ids if given else None, doc_types=given.doc_types if given else None,
+                      as_of=as_of)
+    return None if filters.is_empty() and as_of is None else filters
 
 
 def _log(body: AskRequest, mode: str, settings: SettingsDep, started: float, what: str) -> None:

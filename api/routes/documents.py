@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -15,6 +15,9 @@ from rag.criteria.documents import document_criteria
 from rag.criteria.fhir import questionnaire
 from rag.criteria.tree import DocumentCriteria
 from rag.errors import DocumentNotFoundError
+from rag.types import DocumentVersion
+from rag.versions.diff import VersionDiff, diff_versions
+from rag.versions.select import find_version, history
 
 router = APIRouter(tags=["documents"])
 
@@ -50,6 +53,28 @@ def get_criteria(doc_id: str, index: IndexDep, format: Literal["json", "fhir"] =
         body = questionnaire(found.doc_id, found.title, found.policies, record.ingested_at)
         return JSONResponse(body, media_type="application/fhir+json")
     return found
+
+
+@router.get("/v1/documents/{doc_id:path}/versions", response_model=list[DocumentVersion], responses=_NOT_FOUND,
+            summary="A document's kept versions, newest (current) first")
+def get_versions(doc_id: str, index: IndexDep) -> list[DocumentVersion]:
+    """Each version's content hash (12 hex), effective dates (from the text or metadata; a
+    superseded version ends where the next begins) and ingest time."""
+    return history(index.data, doc_id)
+
+
+@router.get("/v1/documents/{doc_id:path}/diff", response_model=VersionDiff, responses={
+    **_NOT_FOUND, 404: {"model": Problem, "description": "No such document, or no such version."}},
+    summary="What changed between two versions of a document")
+def get_diff(doc_id: str, index: IndexDep, from_version: Annotated[str | None, Query(alias="from")] = None,
+             to_version: Annotated[str | None, Query(alias="to")] = None) -> VersionDiff:
+    """Criteria added, removed and reworded per tree (payer policies), and the text changed by
+    section. `from` / `to` are version hash prefixes (at least 4 hex digits); by default the
+    previous version and the current one."""
+    data = index.data
+    old = find_version(data, doc_id, from_version, default=1)
+    new = find_version(data, doc_id, to_version, default=0)
+    return diff_versions(index.store, old, new)
 
 
 @router.get("/v1/documents/{doc_id:path}", response_model=DocumentDetail, responses=_NOT_FOUND,

@@ -159,3 +159,12 @@ def test_an_unreadable_baseline_is_a_configuration_error(tmp_path, text):
         load_baseline(tmp_path)
     with pytest.raises(ConfigurationError, match="baseline report"):
         load_baseline(tmp_path / "missing")
+
+
+def test_documents_at_another_version_are_named_beside_the_comparison():
+    from evals.gate import changed_documents
+
+    before = {"a": "111111111111", "b": "222222222222", "gone": "333333333333"}
+    after = {"a": "111111111111", "b": "999999999999", "new": "444444444444"}
+    assert changed_documents(before, after) == ["b", "gone", "new"]
+    assert changed_documents({}, after) == []  # a baseline from before versions were recorded

@@ -77,7 +77,7 @@ def test_unchanged_documents_are_not_embedded_again(index, corpus):
     assert second.corpus_version == first.corpus_version
 
 
-def test_changed_document_is_replaced_whole(index, corpus):
+def test_changed_document_is_replaced_whole_and_its_old_version_kept_as_superseded(index, corpus):
     sync(index, [corpus])
     old_ids = set(index.data.documents["doc1"].chunk_ids)
     write_doc(corpus, "doc1.md", n=5, extra="Bone pain and arthralgia: potential side effects.")
@@ -85,8 +85,21 @@ def test_changed_document_is_replaced_whole(index, corpus):
     assert report.updated == ["doc1"] and report.unchanged == ["doc0", "doc2"]
     new_ids = set(index.data.documents["doc1"].chunk_ids)
     assert new_ids != old_ids
-    assert set(stored_ids(index)) == index.data.committed_ids()  # no stale chunk left
-    assert not (old_ids - new_ids) & set(stored_ids(index))
+    (previous,) = index.data.superseded["doc1"]
+    assert set(previous.chunk_ids) == old_ids  # kept for as-of questions and diffs...
+    assert set(stored_ids(index)) == index.data.referenced_ids()  # ... and nothing else is stored
+    assert not (old_ids - new_ids) & index.data.committed_ids()  # current answers never see them
+
+
+def test_a_new_chunking_of_the_same_bytes_replaces_the_version(index, corpus, monkeypatch):
+    import ingest.pipeline
+
+    sync(index, [corpus])
+    monkeypatch.setattr(ingest.pipeline, "PIPELINE_VERSION", f"{ingest.pipeline.PIPELINE_VERSION}-next")
+    report = sync(index, [corpus])
+    assert sorted(report.updated) == ["doc0", "doc1", "doc2"]
+    assert index.data.superseded == {}
+    assert set(stored_ids(index)) == index.data.committed_ids()
 
 
 def test_prune_removes_vanished_documents_only_when_asked(index, corpus):
