@@ -122,7 +122,8 @@ def _plain_headings(text: str) -> list[tuple[int, int, str]]:
     for i in range(len(lines) - 2, -1, -1):
         after = lines[i + 1][2].strip()
         following[i] = after or following[i + 1]
-    headings, numbered = [], {}
+    headings: list[tuple[int, int, str]] = []
+    numbered: dict[tuple[int, ...], str] = {}
     for i, (start, end, line) in enumerate(lines):
         before = lines[i - 1][2].strip() if i else ""
         after_blank = not before
