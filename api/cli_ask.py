@@ -13,9 +13,11 @@ from rich.progress import track
 from api.cli_common import console, err_console, settings, user_errors
 from api.cli_criteria import policy_tree
 from rag.answer import Answerer
+from rag.audit import AuditLog, open_audit_log
 from rag.criteria.tree import PolicyCriteria
 from rag.errors import GuideQAError, LLMUnavailableError
 from rag.index import open_index
+from rag.settings import Settings
 from rag.types import Answer, AnswerMode
 
 VERDICT_STYLE = {
@@ -42,9 +44,11 @@ def ask(
         err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
         raise typer.Exit(2)
     with user_errors():
-        answerer = Answerer(open_index(settings()))
+        cfg = settings()
+        audit = cli_audit_log(cfg)  # opened first: auditing on and no database = stop here
+        answerer = Answerer(open_index(cfg))
         if questions is not None:
-            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode))
+            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode), audit=audit)
             return
         try:
             answer = answerer.ask(question, top_k=top_k, llm=llm, mode=_mode(mode))
@@ -53,10 +57,24 @@ def ask(
                 raise
             err_console.print(f"[bold red]LLM unavailable:[/] {escape(str(exc))}\nThe evidence found:")
             answer = exc.evidence
+        _record(audit, answerer, answer, top_k)
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
         show(answer)
+
+
+def cli_audit_log(cfg: Settings) -> AuditLog | None:
+    """The audit log when GUIDEQA_AUDIT=true (off by default on the command line)."""
+    if not cfg.audit.on(serving=False):
+        return None
+    return open_audit_log(cfg.store.resolved_data_dir, store_questions=cfg.audit.questions,
+                          retention_days=cfg.audit.retention_days)
+
+
+def _record(audit: AuditLog | None, answerer: Answerer, answer: Answer, top_k: int | None) -> None:
+    if audit is not None:
+        audit.record(answer, "cli", documents=answerer.index.data.documents, top_k=top_k)
 
 
 def _mode(mode: str | None) -> AnswerMode | None:
@@ -64,7 +82,7 @@ def _mode(mode: str | None) -> AnswerMode | None:
 
 
 def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | None, llm: str | None,
-           mode: AnswerMode | None) -> None:
+           mode: AnswerMode | None, audit: AuditLog | None = None) -> None:
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     target = out.open("w", encoding="utf-8") if out else None
     failures = 0
@@ -72,8 +90,9 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
         for number, line in enumerate(track(lines, description="asking", console=err_console), 1):
             try:
                 item = json.loads(line)
-                answer = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode).model_dump(mode="json")
-                record = {"id": item.get("id", number), **answer}
+                answered = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode)
+                _record(audit, answerer, answered, top_k)
+                record = {"id": item.get("id", number), **answered.model_dump(mode="json")}
             except (ValueError, KeyError, TypeError) as exc:
                 failures += 1
                 record = {"id": None, "line": number, "error": f"bad input line: {exc}"}
@@ -96,6 +115,7 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
 def show(answer: Answer) -> None:
     if not answer.answerable:
         console.print(Panel(escape(answer.answer), title="Not answerable from the corpus", border_style="yellow"))
+        console.print(f"[dim]answer id {answer.answer_id}[/]")
         return
     badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
              if answer.verdict else "[dim]evidence only (no verdict)[/]")
@@ -119,3 +139,4 @@ def show(answer: Answer) -> None:
         console.print(f"[bold][{cit.id}][/] {escape(cit.title)}{page}{escape(section)}\n"
                       f"    \u201c{escape(cit.quote)}\u201d")
     console.print(f"[dim]corpus {answer.corpus_version} - {answer.timings_ms.total:.0f} ms[/]")
+    console.print(f"[dim]answer id {answer.answer_id}[/]")
