@@ -32,7 +32,11 @@ def list_cmd(
     """The recorded answers, oldest first: time, answer id, key id, mode, verdict, cited documents."""
     with user_errors():
         records = _open().list(parse_since(since) if since else None, limit)
-    table = Table("recorded at (UTC)", "answer id", "key", "mode", "verdict", "documents")
+    table = Table()
+    table.add_column("recorded at (UTC)", overflow="fold")
+    table.add_column("answer id", no_wrap=True, min_width=32)  # ids are copied from here: never cut
+    for name in ("key", "mode", "verdict", "documents"):
+        table.add_column(name, overflow="fold")
     for rec in records:
         verdict = rec.verdict or ("no verdict" if rec.answerable else "not answerable")
         table.add_row(rec.recorded_at, rec.answer_id, rec.key_id, rec.mode, verdict,
