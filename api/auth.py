@@ -7,6 +7,7 @@ asks for a key. With keys, every write endpoint needs one, and so does asking wh
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from fastapi import HTTPException, Request
@@ -50,3 +51,12 @@ def require_key(request: Request, settings: APISettings, what: str) -> None:
             "The API key is not valid: use one of the keys configured in GUIDEQA_API_KEYS.",
             headers={"WWW-Authenticate": 'Bearer realm="guideqa", error="invalid_token"'},
         )
+
+
+def key_id(request: Request, settings: APISettings) -> str:
+    """Who asked, for the audit trail: 'key:' + the first 12 hex digits of the sha256 of a valid
+    key sent with the request (never the key itself), else 'anonymous'."""
+    token = bearer_token(request)
+    if token is None or not settings.api_keys or not key_is_valid(token, settings.api_keys):
+        return "anonymous"
+    return "key:" + hashlib.sha256(token.encode()).hexdigest()[:12]

@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from api import cli_ask, cli_criteria, cli_ingest, cli_serve, cli_versions
+from api import cli_ask, cli_audit, cli_criteria, cli_ingest, cli_serve, cli_versions
 from evals.cli import eval_cmd
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command("ask")(cli_ask.ask)
 app.command("criteria")(cli_criteria.criteria)
 app.command("serve")(cli_serve.serve)
 app.command("eval")(eval_cmd)
+app.add_typer(cli_audit.audit_app, name="audit")
 
 
 @app.callback()

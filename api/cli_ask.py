@@ -13,9 +13,11 @@ from rich.progress import track
 from api.cli_common import console, err_console, settings, user_errors
 from api.cli_criteria import policy_tree
 from rag.answer import Answerer
+from rag.audit import AuditLog, open_audit_log
 from rag.criteria.tree import PolicyCriteria
 from rag.errors import GuideQAError, LLMUnavailableError
 from rag.index import open_index
+from rag.settings import Settings
 from rag.types import Answer, AnswerMode, Filters
 from rag.versions.select import parse_as_of
 
@@ -45,10 +47,12 @@ def ask(
         err_console.print("[bold red]error:[/] --mode is 'extractive' or 'llm'.")
         raise typer.Exit(2)
     with user_errors():
+        cfg = settings()
+        audit = cli_audit_log(cfg)  # opened first: auditing on and no database = stop here
         filters = Filters(as_of=parse_as_of(as_of)) if as_of else None
-        answerer = Answerer(open_index(settings()))
+        answerer = Answerer(open_index(cfg))
         if questions is not None:
-            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode), filters=filters)
+            _batch(answerer, questions, out, top_k=top_k, llm=llm, mode=_mode(mode), filters=filters, audit=audit)
             return
         try:
             answer = answerer.ask(question, top_k=top_k, llm=llm, mode=_mode(mode), filters=filters)
@@ -57,10 +61,25 @@ def ask(
                 raise
             err_console.print(f"[bold red]LLM unavailable:[/] {escape(str(exc))}\nThe evidence found:")
             answer = exc.evidence
+        _record(audit, answerer, answer, top_k, filters)
     if as_json:
         typer.echo(answer.model_dump_json(indent=2))
     else:
         show(answer)
+
+
+def cli_audit_log(cfg: Settings) -> AuditLog | None:
+    """The audit log when GUIDEQA_AUDIT=true (off by default on the command line)."""
+    if not cfg.audit.on(serving=False):
+        return None
+    return open_audit_log(cfg.store.resolved_data_dir, store_questions=cfg.audit.questions,
+                          retention_days=cfg.audit.retention_days)
+
+
+def _record(audit: AuditLog | None, answerer: Answerer, answer: Answer, top_k: int | None,
+            filters: Filters | None = None) -> None:
+    if audit is not None:
+        audit.record(answer, "cli", documents=answerer.index.data.documents, top_k=top_k, filters=filters)
 
 
 def _mode(mode: str | None) -> AnswerMode | None:
@@ -68,7 +87,7 @@ def _mode(mode: str | None) -> AnswerMode | None:
 
 
 def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | None, llm: str | None,
-           mode: AnswerMode | None, filters: Filters | None) -> None:
+           mode: AnswerMode | None, filters: Filters | None = None, audit: AuditLog | None = None) -> None:
     """One answer per JSONL line; a line's own "as_of" overrides --as-of."""
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     target = out.open("w", encoding="utf-8") if out else None
@@ -78,9 +97,9 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
             try:
                 item = json.loads(line)
                 line_filters = Filters(as_of=parse_as_of(str(item["as_of"]))) if item.get("as_of") else filters
-                answer = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode,
-                                      filters=line_filters).model_dump(mode="json")
-                record = {"id": item.get("id", number), **answer}
+                answered = answerer.ask(str(item["question"]), top_k=top_k, llm=llm, mode=mode, filters=line_filters)
+                _record(audit, answerer, answered, top_k, line_filters)
+                record = {"id": item.get("id", number), **answered.model_dump(mode="json")}
             except (ValueError, KeyError, TypeError) as exc:
                 failures += 1
                 record = {"id": None, "line": number, "error": f"bad input line: {exc}"}
@@ -103,6 +122,7 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
 def show(answer: Answer) -> None:
     if not answer.answerable:
         console.print(Panel(escape(answer.answer), title="Not answerable from the corpus", border_style="yellow"))
+        console.print(f"[dim]answer id {answer.answer_id}[/]")
         return
     badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
              if answer.verdict else "[dim]evidence only (no verdict)[/]")
@@ -130,3 +150,4 @@ def show(answer: Answer) -> None:
         console.print(f"[bold][{cit.id}][/] {escape(cit.title)}{page}{escape(section)}\n"
                       f"    \u201c{escape(cit.quote)}\u201d")
     console.print(f"[dim]corpus {answer.corpus_version} - {answer.timings_ms.total:.0f} ms[/]")
+    console.print(f"[dim]answer id {answer.answer_id}[/]")

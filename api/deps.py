@@ -11,6 +11,7 @@ from fastapi import Depends, HTTPException, Request
 
 from api import auth
 from rag.answer import Answerer
+from rag.audit import AuditLog
 from rag.index import Index
 from rag.settings import Settings
 
@@ -35,6 +36,11 @@ def get_ingest_lock(request: Request) -> threading.Lock:
     return request.app.state.ingest_lock
 
 
+def get_audit(request: Request) -> AuditLog | None:
+    """The audit log, or None when auditing is off."""
+    return getattr(request.app.state, "audit", None)
+
+
 def write_key(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
     auth.require_key(request, settings.api, "Changing the corpus")
 
@@ -44,9 +50,15 @@ def ask_key(request: Request, settings: Annotated[Settings, Depends(get_settings
         auth.require_key(request, settings.api, "Asking (GUIDEQA_REQUIRE_KEY_FOR_ASK=true)")
 
 
+def read_answers_key(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> None:
+    auth.require_key(request, settings.api, "Reading recorded answers")
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 IndexDep = Annotated[Index, Depends(get_index)]
 IngestLockDep = Annotated[threading.Lock, Depends(get_ingest_lock)]
 WriteKey = Depends(write_key)
 AskKey = Depends(ask_key)
+AuditDep = Annotated[AuditLog | None, Depends(get_audit)]
+AnswersKey = Depends(read_answers_key)

@@ -2,7 +2,9 @@
 
 `create_app(settings, answerer)` builds the app. The index and the answerer (embedder, store
 and, when configured, the chat model) are built once, at start-up, unless passed in (tests pass
-one with fakes); ingestion is serialised by one lock kept on ``app.state``.
+one with fakes); ingestion is serialised by one lock kept on ``app.state``. With
+``settings.audit.enabled`` true the audit log is opened here, so a server that must audit fails
+before it starts when it cannot (`guideqa serve` turns auditing on unless GUIDEQA_AUDIT=false).
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api import problems
 from api.headers import SecurityHeadersMiddleware
-from api.routes import ask, documents, health
+from api.routes import answers, ask, documents, health
 from api.uploads import UploadLimitMiddleware
 from rag.answer import Answerer
+from rag.audit import AuditLog, open_audit_log
 from rag.errors import GuideQAError
 from rag.settings import Settings, get_settings
 
@@ -57,8 +60,18 @@ def build_answerer(settings: Settings) -> Answerer:
 
 
 
+def open_audit(settings: Settings) -> AuditLog | None:
+    """The audit log when auditing is explicitly on (raises AuditError when it cannot be opened)."""
+    cfg = settings.audit
+    if not cfg.enabled:
+        return None
+    return open_audit_log(settings.store.resolved_data_dir, store_questions=cfg.questions,
+                          retention_days=cfg.retention_days)
+
+
 def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
     settings = settings or (answerer.index.settings if answerer else get_settings())
+    audit = open_audit(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +85,8 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
         yield
         if owned and app.state.answerer is not None:
             app.state.answerer.index.close()
+        if audit is not None:
+            audit.close()
 
     app = FastAPI(
         title="GuideQA", version="1", description=DESCRIPTION, lifespan=lifespan,
@@ -80,12 +95,14 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
             {"name": "ask", "description": "Questions and answers with verified citations."},
             {"name": "documents", "description": "The guideline documents of the corpus."},
             {"name": "corpus", "description": "The corpus as a whole."},
+            {"name": "answers", "description": "The audit trail: recorded answers (GUIDEQA_AUDIT)."},
             {"name": "health", "description": "Liveness and readiness."},
         ],
     )
     app.state.settings = settings
     app.state.answerer = answerer
     app.state.startup_error = None
+    app.state.audit = audit
     app.state.ingest_lock = threading.Lock()
     problems.install(app)
     app.add_middleware(UploadLimitMiddleware)
@@ -93,6 +110,7 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     app.include_router(health.router)
     app.include_router(ask.router)
     app.include_router(documents.router)
+    app.include_router(answers.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/swagger-ui", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
 

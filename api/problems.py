@@ -22,6 +22,8 @@ PROBLEM_JSON = "application/problem+json"
 _STATUS: list[tuple[type[E.GuideQAError], int, str]] = [
     (E.DocumentNotFoundError, 404, "document-not-found"),
     (E.VersionNotFoundError, 404, "version-not-found"),
+    (E.AnswerNotFoundError, 404, "answer-not-found"),
+    (E.AuditError, 500, "audit-error"),
     (E.UnsupportedFormatError, 415, "unsupported-media-type"),
     (E.IngestError, 422, "ingest-failed"),
     (E.LLMUnavailableError, 503, "llm-unavailable"),

@@ -11,13 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from rag.types import Answer, AnswerMode, Context, DocType, DocumentRecord, IngestReport
+from rag.types import Answer, AnswerMode, AuditRecord, Context, DocType, DocumentRecord, IngestReport
 
 AnswerPublic = Answer
+AnswerRecordPublic = AuditRecord
 IngestReportPublic = IngestReport
 
 __all__ = [
-    "AnswerPublic", "AskFilters", "AskRequest", "ChunkPublic", "CorpusInfo", "DocumentDetail",
+    "AnswerPublic", "AnswerRecordPublic", "AskFilters", "AskRequest", "ChunkPublic", "CorpusInfo", "DocumentDetail",
     "DocumentSummary", "IngestReportPublic", "Problem", "ReadyStatus", "Context",
 ]
 

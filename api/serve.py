@@ -47,6 +47,21 @@ def check_security(settings: Settings) -> str:
     return f"API keys configured: uploads, deletes and reindex need a Bearer key; {ask}."
 
 
+def serving_settings(settings: Settings) -> Settings:
+    """Auditing is on when serving unless GUIDEQA_AUDIT=false was set explicitly."""
+    audit = settings.audit.model_copy(update={"enabled": settings.audit.on(serving=True)})
+    return settings.model_copy(update={"audit": audit})
+
+
+def audit_note(settings: Settings) -> str:
+    cfg = settings.audit
+    if not cfg.enabled:
+        return "Audit trail off (GUIDEQA_AUDIT=false): answers are not recorded."
+    questions = "with question text" if cfg.questions else "question text not stored, only its hash"
+    return (f"Audit trail on: every answer is recorded in {settings.store.resolved_data_dir}/audit.sqlite3 "
+            f"({questions}; kept {cfg.retention_days} days).")
+
+
 def url_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
@@ -54,9 +69,12 @@ def url_of(host: str, port: int) -> str:
 
 def serve(settings: Settings, echo: Callable[[str], None] = print) -> None:
     """Check, load the models, print the address, and serve until interrupted."""
-    from api.main import build_answerer, create_app
+    from api.main import build_answerer, create_app, open_audit
 
     note = check_security(settings)
+    settings = serving_settings(settings)
+    if (probe := open_audit(settings)) is not None:  # fail before loading models, not after
+        probe.close()
     echo("Loading the index and models ...")
     answerer = build_answerer(settings)
     data = answerer.index.data
@@ -65,6 +83,7 @@ def serve(settings: Settings, echo: Callable[[str], None] = print) -> None:
     echo(f"{len(data.documents)} documents, {data.chunk_count()} chunks, embedder "
          f"{answerer.index.embedder.name}, answers: {answerer.default_mode()}.")
     echo(note)
+    echo(audit_note(settings))
     config = uvicorn.Config(app, host=settings.api.host, port=settings.api.port,
                             log_level="warning", access_log=False, timeout_graceful_shutdown=5)
     server = AnnouncingServer(config, announce=lambda: echo(

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from api.problems import problem_body, problem_type
 from rag.answer import Answerer
-from rag.errors import GuideQAError
-from rag.types import AnswerEvent, AnswerMode, ContextsEvent, Filters, StreamEvent, TokenEvent
+from rag.errors import GuideQAError, LLMError
+from rag.types import Answer, AnswerEvent, AnswerMode, ContextsEvent, Filters, StreamEvent, TokenEvent
 
 log = logging.getLogger(__name__)
 INSTANCE = "/v1/ask/stream"
@@ -37,11 +37,17 @@ def encode(event: StreamEvent) -> str:
 
 
 def ask_events(answerer: Answerer, question: str, *, top_k: int | None, filters: Filters | None,
-               mode: AnswerMode) -> Iterator[str]:
+               mode: AnswerMode, on_answer: Callable[[Answer], None] | None = None) -> Iterator[str]:
+    """The encoded events; `on_answer` (the audit trail) sees the final answer, or the evidence
+    of an LLM failure, before it is sent."""
     try:
         for event in answerer.stream(question, top_k=top_k, filters=filters, mode=mode):
+            if isinstance(event, AnswerEvent) and on_answer is not None:
+                on_answer(event.answer)
             yield encode(event)
     except GuideQAError as exc:
+        if isinstance(exc, LLMError) and exc.evidence is not None and on_answer is not None:
+            on_answer(exc.evidence)
         _, body = problem_body(exc)
         yield sse("error", body | {"instance": INSTANCE})
     except Exception:  # the stream has started: report in-band, details to the log

@@ -38,6 +38,7 @@ from rag.types import (
     StreamEvent,
     Timings,
     TokenEvent,
+    new_answer_id,
 )
 from rag.verify import Draft, verify
 from rag.versions.select import stamp_versions
@@ -215,7 +216,7 @@ class Answerer:
         })
 
     def _base(self, retrieval: Retrieval, mode: AnswerMode) -> Answer:
-        return Answer(question=retrieval.query, answer="", answerable=False,
+        return Answer(answer_id=new_answer_id(), question=retrieval.query, answer="", answerable=False,
                       contexts=contexts(retrieval), mode=mode,
                       corpus_version=retrieval.corpus_version)
 

@@ -16,6 +16,8 @@ GuideQAError
 │   │   └── EncryptedPDFError  password-protected PDF
 │   └── NeedsOCRError          an image-only PDF with no text layer
 ├── DocumentNotFoundError      no document with that id
+├── AuditError                 the audit database cannot be opened or read
+│   └── AnswerNotFoundError    no recorded answer with that id
 └── LLMError                   the LLM backend failed
     ├── LLMUnavailableError    cannot reach the backend
     └── LLMOutputError         the model's output could not be parsed
@@ -119,6 +121,22 @@ class DocumentNotFoundError(GuideQAError):
         super().__init__(
             f"No document with id {doc_id!r}. List the indexed documents with `guideqa docs list` "
             f"or GET /v1/documents."
+        )
+
+
+class AuditError(GuideQAError):
+    """The audit database (GUIDEQA_AUDIT) cannot be opened or read."""
+
+
+class AnswerNotFoundError(AuditError):
+    """No recorded answer with the given id."""
+
+    def __init__(self, answer_id: str) -> None:
+        self.answer_id = answer_id
+        super().__init__(
+            f"No recorded answer with id {answer_id!r}. Answers are recorded only with auditing on "
+            f"(GUIDEQA_AUDIT=true; on by default for `guideqa serve`) and kept for "
+            f"GUIDEQA_AUDIT_RETENTION_DAYS days; list them with `guideqa audit list`."
         )
 
 

@@ -26,7 +26,7 @@ from rag.lexical import LexicalView, tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_question
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
-from rag.versions.select import as_of_snapshot, parse_as_of
+from rag.versions.select import parse_as_of, versions_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +208,9 @@ class Retriever:
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         cfg = self.settings
         top_k = top_k or cfg.top_k
-        if filters is not None and filters.as_of:
-            snapshot = as_of_snapshot(self.index, parse_as_of(filters.as_of))
+        if filters is not None and (filters.as_of or filters.pinned):
+            day = parse_as_of(filters.as_of) if filters.as_of else None
+            snapshot = versions_snapshot(self.index, day, filters.pinned)
         else:
             snapshot = self.index.snapshot()
         texts = query_texts(query, snapshot.lexical.abbreviations, cfg)

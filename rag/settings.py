@@ -247,6 +247,31 @@ class APISettings(BaseSettings):
         return value
 
 
+class AuditSettings(BaseSettings):
+    model_config = _section("GUIDEQA_AUDIT_")
+
+    enabled: bool | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GUIDEQA_AUDIT", "enabled"),
+        description="Record every answer in DATA_DIR/audit.sqlite3. Unset = off on the command "
+        "line, on for `guideqa serve`; true or false decides for both.",
+    )
+    questions: bool = Field(
+        default=False,
+        description="Store the question text too (it carries patient details); otherwise only its "
+        "sha256. Replay needs the text.",
+    )
+    retention_days: int = Field(
+        default=365, ge=1,
+        description="Records older than this are deleted when the audit log is opened and by "
+        "`guideqa audit prune`.",
+    )
+
+    def on(self, serving: bool) -> bool:
+        """Whether to record: the explicit setting, else on when serving, off on the command line."""
+        return self.enabled if self.enabled is not None else serving
+
+
 class Settings(BaseModel):
     """All sections; each reads its own GUIDEQA_* variables when built."""
 
@@ -258,6 +283,7 @@ class Settings(BaseModel):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     api: APISettings = Field(default_factory=APISettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
 
 
 @lru_cache

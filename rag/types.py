@@ -7,7 +7,9 @@ provenance; a `DocumentRecord` is what the manifest remembers of a committed doc
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+import secrets
+import time
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -132,6 +134,9 @@ class Filters(BaseModel):
     as_of: str | None = Field(
         default=None, description="Answer from the document versions in effect on this date (YYYY-MM-DD) "
         "instead of the current ones.")
+    pinned: dict[str, str] | None = Field(
+        default=None, description="Answer from these versions (doc_id -> content hash or a prefix of 4+ "
+        "hex digits) where they are still kept; other documents as usual (replays of audited answers).")
 
     def is_empty(self) -> bool:
         """No metadata restriction (`as_of` chooses versions, it restricts no chunk of them)."""
@@ -225,9 +230,19 @@ class Timings(BaseModel):
     total: float = 0.0
 
 
+def new_answer_id() -> str:
+    """32 hex digits: milliseconds since the epoch (12), then 80 random bits; sorts by time."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
 class Answer(BaseModel):
     """The answer to one question: the public JSON contract of `ask`."""
 
+    answer_id: str = Field(
+        default_factory=new_answer_id,
+        description="Unique id of this answer (time-sortable); the audit trail records it "
+        "(GET /v1/answers/{answer_id}).",
+    )
     question: str
     answer: str = Field(description="Prose with inline markers [1], [2] referring to citations.")
     verdict: Verdict | None = Field(
@@ -286,3 +301,72 @@ class AnswerEvent(BaseModel):
 
 
 StreamEvent = ContextsEvent | TokenEvent | AnswerEvent
+
+
+# ---------------------------------------------------------------- the audit trail
+
+
+class CitedVersion(BaseModel):
+    """A document an answer cites, and the version of it that was indexed when it answered."""
+
+    doc_id: str
+    content_hash: str | None = Field(
+        description="First 12 hex digits of the document's content hash (sha256 of its bytes); "
+        "null if the document was no longer indexed when the answer was recorded."
+    )
+
+
+class AuditRecord(BaseModel):
+    """One recorded answer (GUIDEQA_AUDIT=true): what GET /v1/answers/{answer_id} returns."""
+
+    answer_id: str
+    recorded_at: str = Field(description="UTC ISO timestamp.")
+    key_id: str = Field(
+        description="Who asked: 'key:' + a fingerprint of the API key (never the key), "
+        "'anonymous' without one, 'cli' from the command line."
+    )
+    mode: AnswerMode
+    model: str | None = None
+    prompt_version: str | None = None
+    corpus_version: str
+    top_k: int | None = Field(default=None, description="top_k requested (null: the default).")
+    filters: Filters | None = None
+    documents: list[CitedVersion] = Field(default_factory=list, description="Documents cited.")
+    verdict: Verdict | None = None
+    answerable: bool
+    criteria: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Criteria statuses: `criteria` [{criterion, status}] and, when a criteria tree "
+        "applied, `tree` {doc_id, indication, line, result, leaves [{label, text, status}]}.",
+    )
+    question_sha256: str = Field(description="sha256 of the question text (always stored).")
+    question: str | None = Field(
+        default=None, description="The question text, only when GUIDEQA_AUDIT_QUESTIONS=true."
+    )
+    answer: Answer = Field(
+        description="The full answer; without GUIDEQA_AUDIT_QUESTIONS its `question` is blank and "
+        "its criteria-tree leaves carry no `evidence` quoted from the request."
+    )
+
+
+class ReplayReport(BaseModel):
+    """`guideqa audit replay`: a recorded answer asked again, and what differs."""
+
+    answer_id: str = Field(description="The recorded answer.")
+    replay_answer_id: str = Field(description="The new answer (not recorded).")
+    verdict_same: bool
+    criteria_same: bool = Field(description="The criteria statuses (list and tree) are equal.")
+    citations_same: bool = Field(description="The citations' (doc_id, quote) pairs are equal, in order.")
+    documents_changed: list[str] = Field(
+        default_factory=list,
+        description="Cited documents whose content hash differs now, or that are no longer indexed.",
+    )
+    versions_missing: list[str] = Field(
+        default_factory=list, description="Changed documents whose recorded version is no longer kept "
+        "(GUIDEQA_MAX_VERSIONS, or removed): replayed against the current version instead.")
+    differences: list[str] = Field(default_factory=list, description="What differs, one line each.")
+
+    @property
+    def same(self) -> bool:
+        """The same verdict, criteria and citations, from the recorded versions."""
+        return self.verdict_same and self.criteria_same and self.citations_same and not self.versions_missing

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import AnswererDep, AskKey, SettingsDep
+from api.auth import key_id
+from api.deps import AnswererDep, AskKey, AuditDep, SettingsDep
 from api.schemas import AnswerPublic, AskRequest, Problem
 from api.streaming import ask_events
 from rag.answer import Answerer
-from rag.types import AnswerMode, Filters
+from rag.errors import LLMError
+from rag.types import Answer, AnswerMode, Filters
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,18 @@ def _filters(body: AskRequest) -> Filters | None:
     return None if filters.is_empty() and as_of is None else filters
 
 
+def _recorder(request: Request, body: AskRequest, answerer: Answerer, audit: AuditDep,
+              settings: SettingsDep) -> Callable[[Answer], None]:
+    """Records an answer in the audit trail (when on); a failed write is logged, never raised."""
+    who = key_id(request, settings.api)
+
+    def record(answer: Answer) -> None:
+        if audit is not None:
+            audit.record(answer, who, documents=answerer.index.data.documents, top_k=body.top_k,
+                         filters=_filters(body))
+    return record
+
+
 def _log(body: AskRequest, mode: str, settings: SettingsDep, started: float, what: str) -> None:
     ms = (time.perf_counter() - started) * 1000
     if settings.api.log_questions:
@@ -55,7 +70,8 @@ def _log(body: AskRequest, mode: str, settings: SettingsDep, started: float, wha
 
 @router.post("", response_model=AnswerPublic, responses=_ERRORS,
              summary="Answer a question from the corpus, with verified citations")
-def ask(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> AnswerPublic:
+def ask(body: AskRequest, request: Request, answerer: AnswererDep, settings: SettingsDep,
+        audit: AuditDep) -> AnswerPublic:
     """Retrieve passages, answer (extractive or llm), verify every citation, return the Answer.
 
     In extractive mode the answer is verbatim evidence with no verdict. When the LLM backend
@@ -63,7 +79,14 @@ def ask(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> Answe
     answer built from the same retrieval."""
     started = time.perf_counter()
     mode = _mode(answerer, body)
-    answer = answerer.ask(body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+    record = _recorder(request, body, answerer, audit, settings)
+    try:
+        answer = answerer.ask(body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+    except LLMError as exc:  # the evidence goes out with the 503: record it too
+        if exc.evidence is not None:
+            record(exc.evidence)
+        raise
+    record(answer)
     _log(body, mode, settings, started, "ask")
     return answer
 
@@ -74,12 +97,13 @@ def ask(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> Answe
                    "({text}) as the answer is written, then `answer` (the verified Answer), or "
                    "`error` (problem JSON)."}},
     response_class=StreamingResponse, summary="Answer a question as server-sent events")
-def ask_stream(body: AskRequest, answerer: AnswererDep, settings: SettingsDep) -> StreamingResponse:
+def ask_stream(body: AskRequest, request: Request, answerer: AnswererDep, settings: SettingsDep,
+               audit: AuditDep) -> StreamingResponse:
     """The same answer as POST /v1/ask, streamed: contexts first, then the answer text as it is
     generated (llm mode), then the final verified answer."""
     mode = _mode(answerer, body)
     _log(body, mode, settings, time.perf_counter(), "ask/stream started")
     events = ask_events(answerer, body.question, top_k=body.top_k, filters=_filters(body),
-                        mode=mode)
+                        mode=mode, on_answer=_recorder(request, body, answerer, audit, settings))
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,10 +1,11 @@
 """Which version of each document was in effect on a date, and the version stamps of answers.
 
 A version is in effect from its `effective_from` (the day it was ingested when its text states no
-date) until the next version's start (`effective_to`, set when it was superseded). An as-of
-snapshot holds, for each document, the version in effect on that date — documents that did not
-exist yet are left out — with a BM25 index built over those versions' chunks (cached per set of
-versions), so an as-of question is retrieved, fused and answered exactly like a current one.
+date) until the next version's start (`effective_to`, set when it was superseded). A versions
+snapshot (as of a date, or with some versions pinned, as a replay of an audited answer does)
+holds one version of each document — documents not yet in effect on the date are left out —
+with a BM25 index built over those versions' chunks (cached per set of versions), so such a
+question is retrieved, fused and answered exactly like one over the current versions.
 """
 
 from __future__ import annotations
@@ -58,10 +59,21 @@ def records_as_of(data: ManifestData, day: str) -> dict[str, DocumentRecord]:
     return chosen
 
 
-def as_of_snapshot(index: Index, day: str) -> Snapshot:
-    """A snapshot of the versions in effect on `day`, read from the index's current manifest."""
+def pinned_record(data: ManifestData, doc_id: str, ref: str) -> DocumentRecord | None:
+    """The kept version of `doc_id` whose content hash starts with `ref` (4+ hex digits), if any."""
+    found = [r for r in data.versions(doc_id) if len(ref) >= 4 and r.content_hash.startswith(ref.lower())]
+    return found[0] if len(found) == 1 else None
+
+
+def versions_snapshot(index: Index, day: str | None, pinned: dict[str, str] | None = None) -> Snapshot:
+    """A snapshot of the versions in effect on `day` (None: the current ones), with the `pinned`
+    versions (doc_id -> hash prefix) where they are still kept, read from the current manifest."""
     data = index.snapshot().data
-    records = records_as_of(data, day)
+    records = records_as_of(data, day) if day else dict(data.documents)
+    for doc_id, ref in (pinned or {}).items():
+        record = pinned_record(data, doc_id, ref)
+        if record is not None:
+            records[doc_id] = record
     view = data.model_copy(update={"documents": records, "superseded": {}})
     ids = frozenset(cid for rec in records.values() for cid in rec.chunk_ids)
     key = (data.index_id, corpus_version(records.values()))

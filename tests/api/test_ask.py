@@ -117,7 +117,7 @@ def test_stream_extractive_sends_contexts_then_the_answer(client):
     contexts, answer = got[0][1], got[1][1]
     assert [c["chunk_id"] for c in contexts] == [c["chunk_id"] for c in answer["contexts"]]
     assert answer == client.post("/v1/ask", json={"question": NECESSITY}).json() | {
-        "timings_ms": answer["timings_ms"]}
+        "timings_ms": answer["timings_ms"], "answer_id": answer["answer_id"]}  # each answer its own id
 
 
 def test_stream_llm_sends_the_answer_text_as_it_is_written(make_client):
