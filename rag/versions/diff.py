@@ -11,11 +11,10 @@ span at known offsets), so no file needs to be kept.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from rag.criteria.tree import Leaf, Node, PolicyCriteria
+from rag.criteria.tree import Node, PolicyCriteria, leaves
 from rag.store import ChunkStore
 from rag.types import DocumentRecord, DocumentVersion
 from rag.versions.select import version_of
@@ -94,15 +93,7 @@ def _tree_change(key: tuple[str, str], old: list[str], new: list[str]) -> Criter
 
 
 def _leaves(node: Node) -> list[str]:
-    return [" ".join(leaf.text.split()) for leaf in _walk(node)]
-
-
-def _walk(node: Node) -> Iterator[Leaf]:
-    for child in node.children:
-        if isinstance(child, Leaf):
-            yield child
-        else:
-            yield from _walk(child)
+    return [" ".join(leaf.text.split()) for leaf in leaves(node)]
 
 
 # ---------------------------------------------------------------- text by section
