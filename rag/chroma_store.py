@@ -57,6 +57,31 @@ def _where(filters: Filters | None) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def http_client(url: str) -> Any:
+    """A client of the Chroma server at `url`, checked with a heartbeat."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    parsed = urlparse(url)
+    if not parsed.hostname:
+        raise StoreUnavailableError(f"GUIDEQA_CHROMA_URL={url!r} is not a URL like http://127.0.0.1:8001")
+    port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+    try:
+        client = chromadb.HttpClient(
+            host=parsed.hostname,
+            port=port,
+            ssl=parsed.scheme == "https",
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+        client.heartbeat()
+    except Exception as exc:
+        raise StoreUnavailableError(
+            f"Cannot reach the Chroma server at {url}: {exc}. Start it (`chroma run --path DIR "
+            f"--port {port}`) or unset GUIDEQA_CHROMA_URL to use the embedded store."
+        ) from exc
+    return client
+
+
 class ChromaStore(ChunkStore):
     def __init__(self, client: Any, collection: str, where: str) -> None:
         self._client = client
@@ -83,27 +108,7 @@ class ChromaStore(ChunkStore):
 
     @classmethod
     def connect(cls, url: str, collection: str) -> ChromaStore:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        parsed = urlparse(url)
-        if not parsed.hostname:
-            raise StoreUnavailableError(f"GUIDEQA_CHROMA_URL={url!r} is not a URL like http://127.0.0.1:8001")
-        port = parsed.port or (443 if parsed.scheme == "https" else 8000)
-        try:
-            client = chromadb.HttpClient(
-                host=parsed.hostname,
-                port=port,
-                ssl=parsed.scheme == "https",
-                settings=ChromaSettings(anonymized_telemetry=False),
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise StoreUnavailableError(
-                f"Cannot reach the Chroma server at {url}: {exc}. Start it (`chroma run --path DIR "
-                f"--port {port}`) or unset GUIDEQA_CHROMA_URL to use the embedded store."
-            ) from exc
-        return cls(client, collection, url)
+        return cls(http_client(url), collection, url)
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
         if len(chunks) != len(embeddings):

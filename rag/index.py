@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.atomic import exclusive_lock
+from rag.atomic import try_exclusive_lock
 from rag.embeddings import Embedder
 from rag.errors import EmbedderMismatchError
 from rag.lexical import LexicalIndex
-from rag.manifest import Manifest, ManifestData
+from rag.manifest import ManifestData
 from rag.settings import Settings
-from rag.store import ChunkStore, open_chunk_store
+from rag.store import ChunkStore, open_chunk_store, open_manifest
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Index:
         self.embedder = embedder
         self.data_dir: Path = settings.store.resolved_data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.manifest = Manifest(self.data_dir)
+        self.manifest = open_manifest(settings.store, self.data_dir)
         self._lock = threading.RLock()
         self._committed_cache: tuple[ManifestData, frozenset[str]] | None = None
         self._data = self.manifest.load()
@@ -66,37 +66,34 @@ class Index:
         self.store = store if store is not None else open_chunk_store(
             settings.store, collection, self.data_dir
         )
-        self.lexical = self._current_lexical()
+        self.lexical = self._lexical_for(self._data)
 
-    def _current_lexical(self) -> LexicalIndex:
-        """The BM25 index of the committed corpus. A file missing, damaged or written by another
-        version of the index format is rebuilt from the chunk store now (nothing is re-embedded),
-        so a process that only answers never searches with an empty lexical leg."""
+    def _lexical_for(self, committed: ManifestData) -> LexicalIndex:
+        """The BM25 index of the committed corpus. A file missing, damaged, written by another
+        version of the index format, or (with a shared Chroma server) of another corpus version
+        than the shared manifest's is rebuilt from the chunk store now (nothing is re-embedded),
+        so a process that only answers never searches with an empty or stale lexical leg."""
         lexical = LexicalIndex.load(self.data_dir)
-        if not self._data.documents or lexical.corpus_version == self._data.corpus_version:
+        if not committed.documents or lexical.corpus_version == committed.corpus_version:
             return lexical
-        with exclusive_lock(self.data_dir / ".lock"):  # not while an ingest writes
-            data = self.manifest.load()
-            lexical = LexicalIndex.load(self.data_dir)
-            if lexical.corpus_version == data.corpus_version or not data.documents:
-                return lexical  # an ingest has just rebuilt it
-            log.warning("the BM25 index in %s is missing or stale; rebuilding it from the stored chunks",
-                        self.data_dir)
-            fresh = LexicalIndex()
-            fresh.replace_documents([], self.store.get(sorted(data.committed_ids())))
-            fresh.rebuild(data.corpus_version)
-            fresh.save(self.data_dir)
-            return fresh
+        log.warning("the BM25 index in %s is missing or stale; rebuilding it from the stored chunks",
+                    self.data_dir)
+        fresh = LexicalIndex()
+        fresh.replace_documents([], self.store.get(sorted(committed.committed_ids())))
+        fresh.rebuild(committed.corpus_version)
+        with try_exclusive_lock(self.data_dir / ".lock") as locked:  # never wait for an ingest
+            if locked and self.manifest.load().corpus_version == committed.corpus_version:
+                fresh.save(self.data_dir)  # the local cache, for the next process
+        return fresh
 
     def check_embedder(self, data: ManifestData) -> None:
         if data.embedder and data.embedder != self.embedder.name:
             raise EmbedderMismatchError(data.embedder, self.embedder.name, str(self.data_dir))
 
-    def _manifest_mtime(self) -> float:
-        try:
-            return self.manifest.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
+    def _manifest_mtime(self) -> object:
+        """Changes when another process commits (the manifest file's mtime, or the shared head's
+        commit time polled every GUIDEQA_REFRESH_SECONDS)."""
+        return self.manifest.token()
 
     # ------------------------------------------------------------------ committed view
     @property
@@ -107,7 +104,7 @@ class Index:
             if mtime != self._mtime:
                 self._data = self.manifest.load()
                 self._mtime = mtime
-                self.lexical = LexicalIndex.load(self.data_dir)
+                self.lexical = self._lexical_for(self._data)
             return self._data
 
     def publish(self, data: ManifestData, lexical: LexicalIndex | None = None) -> None:

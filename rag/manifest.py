@@ -68,7 +68,10 @@ def corpus_version(records: Iterable[DocumentRecord]) -> str:
 
 
 class Manifest:
-    """Reads and atomically replaces ``DATA_DIR/manifest.json``; owns the ingest journal."""
+    """Reads and atomically replaces ``DATA_DIR/manifest.json``; owns the ingest journal.
+    (`rag.shared_state.ChromaManifest` is the same interface kept in a Chroma server.)"""
+
+    where = "the data directory"
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
@@ -91,6 +94,13 @@ class Manifest:
 
     def save(self, data: ManifestData) -> None:
         atomic_write_bytes(self.path, data.model_dump_json(indent=1).encode())
+
+    def token(self) -> object:
+        """Changes whenever another process commits a new manifest (its file's mtime)."""
+        try:
+            return self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
 
     # ------------------------------------------------------------------ journal
     def begin(self, note: dict) -> None:

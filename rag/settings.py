@@ -39,6 +39,9 @@ class StoreSettings(BaseSettings):
     collection_prefix: str = Field(
         default="guideqa", description="Prefix of the Chroma collection name."
     )
+    refresh_seconds: float = Field(
+        default=2.0, ge=0, description="With GUIDEQA_CHROMA_URL: how often a process checks the shared "
+        "manifest for a new corpus version (and then reloads it and rebuilds its local BM25 cache).")
 
     @property
     def resolved_data_dir(self) -> Path:

@@ -11,11 +11,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rag.manifest import Manifest
 from rag.settings import StoreSettings
 from rag.types import Chunk, Filters
+
+if TYPE_CHECKING:
+    from rag.shared_state import ChromaManifest
 
 
 @dataclass(frozen=True)
@@ -118,3 +123,15 @@ def open_chunk_store(settings: StoreSettings, collection: str, data_dir: Path) -
     if settings.chroma_url:
         return ChromaStore.connect(settings.chroma_url, collection)
     return ChromaStore.persistent(data_dir / "chroma", collection)
+
+
+def open_manifest(settings: StoreSettings, data_dir: Path) -> Manifest | ChromaManifest:
+    """Where the manifest and the ingest journal live: the data directory, or (with a Chroma
+    server) the server itself, shared by every process that uses it."""
+    if settings.chroma_url:
+        from rag.chroma_store import http_client
+        from rag.shared_state import ChromaManifest
+
+        return ChromaManifest(http_client(settings.chroma_url), f"{settings.collection_prefix}-state",
+                              settings.chroma_url, settings.refresh_seconds)
+    return Manifest(data_dir)

@@ -31,9 +31,11 @@ CORPUS = ROOT / "corpus"
 
 
 def make_settings(data_dir: Path, *, embedder: str = "hash", chroma_url: str | None = None,
-                  chunk_size: int = 900, chunk_overlap: int = 150) -> Settings:
+                  chunk_size: int = 900, chunk_overlap: int = 150, prefix: str = "guideqa",
+                  refresh_seconds: float = 2.0) -> Settings:
     return Settings(
-        store=StoreSettings(data_dir=data_dir, chroma_url=chroma_url),
+        store=StoreSettings(data_dir=data_dir, chroma_url=chroma_url, collection_prefix=prefix,
+                            refresh_seconds=refresh_seconds),
         embedder=EmbedderSettings(model=embedder),
         ingest=IngestSettings(corpus_dir=CORPUS, chunk_size=chunk_size, chunk_overlap=chunk_overlap),
         # the similarity floor is calibrated for the real embedder; hash vectors sit lower

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,16 +36,23 @@ def test_corpus_into_embedded_chroma_with_the_real_embedder(tmp_path, real_embed
 
 
 def test_ingest_into_a_chroma_server(tmp_path, chroma_server):
-    settings = make_settings(tmp_path / "data", chroma_url=chroma_server)
     from rag.embeddings import HashEmbedder
 
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    settings = make_settings(tmp_path / "data", chroma_url=chroma_server, prefix=prefix)
     index = Index(settings, HashEmbedder())
     report = sync(index, [CORPUS])
     assert sorted(report.added) == CORPUS_IDS
     assert index.store.count() == index.data.chunk_count()
-    assert (tmp_path / "data" / "chroma").exists() is False  # nothing embedded on disk
-    other = Index(make_settings(tmp_path / "other", chroma_url=chroma_server), HashEmbedder())
-    assert other.store.count() == 0  # two data dirs never mix, even on one server
+    assert not (tmp_path / "data" / "chroma").exists() and not (tmp_path / "data" / "manifest.json").exists()
+    # another process, another data dir, the same server: the same corpus (manifest from the server,
+    # BM25 rebuilt into its own local cache)
+    other = Index(make_settings(tmp_path / "other", chroma_url=chroma_server, prefix=prefix), HashEmbedder())
+    assert other.data.corpus_version == index.data.corpus_version and other.store.count() == index.store.count()
+    assert other.snapshot().lexical.corpus_version == index.data.corpus_version
+    # another collection prefix on the same server: another corpus
+    apart = Index(make_settings(tmp_path / "apart", chroma_url=chroma_server, prefix=f"{prefix}x"), HashEmbedder())
+    assert apart.store.count() == 0 and not apart.data.documents
 
 
 def test_cli_json_report_and_exit_codes(tmp_path, monkeypatch):
