@@ -146,3 +146,22 @@ def ensure_exported(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
     if not quantized:
         return fp32
     return ensure_file(cached_path(model_dir, cache_dir, quantized=True), lambda tmp: quantize_int8(fp32, tmp))
+
+
+def main() -> None:
+    """`python -m rag.onnx_export`: export the configured model (fp32 and int8) now, e.g. at install."""
+    from rag.embeddings import resolve_model_path
+    from rag.settings import get_settings
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    settings = get_settings().embedder
+    if settings.model.startswith("hash"):
+        return
+    model_dir = resolve_model_path(settings.model)
+    cache_dir = (settings.onnx_cache or default_cache_dir()).expanduser()
+    for quantized in (False, True):
+        log.warning("ONNX model ready: %s", ensure_exported(model_dir, cache_dir, quantized))
+
+
+if __name__ == "__main__":
+    main()
