@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --progress-bar off "torch==2.13.0" -e ".[test,local-llm]"
 	# Tesseract for OCR of scanned pages (a Debian package; prints how to get it when not root)
 	bash .ci/install-ocr
+	# the ONNX embedder's graphs (fp32, int8), exported once from the packaged model (offline)
+	$(BIN)/python -m rag.onnx_export
 	touch $(STAMP)
 
 install: $(STAMP)

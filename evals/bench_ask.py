@@ -1,12 +1,13 @@
 """Ask latency benchmark (not a test): warm extractive `ask` p50/p95 on the corpus and on a store
-scaled to N chunks, plus the cold start of one `guideqa ask` process.
+scaled to N chunks, plus the cold start of one `guideqa ask` process per embedder backend, with
+its import-time breakdown (`python -X importtime`, summed by top-level package).
 
-    python -m evals.bench_ask [--scale 100000] [--rounds 3]
+    python -m evals.bench_ask [--scale 100000] [--rounds 3] [--backends torch,onnx,onnx-int8]
 
 The scaled store repeats the corpus's chunks under synthetic document ids, with their real
 vectors lightly perturbed (embedding 100k texts would only measure the embedder), in a real
 embedded Chroma with the real BM25 index. Targets: warm p95 < 150 ms at 100k chunks; cold start
-< 6 s.
+< 6 s, and with the default (ONNX) backend <= 0.5x the torch backend's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -32,10 +34,10 @@ from evals.gold import DEFAULT_GOLD  # noqa: E402
 from evals.metrics import percentile  # noqa: E402
 from ingest.sync import sync  # noqa: E402
 from rag.answer import Answerer  # noqa: E402
-from rag.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from rag.embeddings import make_embedder  # noqa: E402
 from rag.index import Index  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
-from rag.settings import Settings, StoreSettings  # noqa: E402
+from rag.settings import EmbedderSettings, Settings, StoreSettings  # noqa: E402
 from rag.types import DocumentRecord  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,32 +92,89 @@ def scale_up(index: Index, target: int, seed: int = 0) -> int:
     return index.store.count()
 
 
-def cold_start(data_dir: Path, runs: int = 3) -> float:
+ASK = ["-m", "api.cli", "ask", "What is the starting dose of luspatercept?", "--json"]
+_IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
+
+
+def cold_start(data_dir: Path, runs: int = 3, backend: str | None = None) -> float:
     env = dict(os.environ, GUIDEQA_DATA_DIR=str(data_dir))
+    if backend:
+        env["GUIDEQA_EMBEDDER_BACKEND"] = backend
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "api.cli", "ask", "What is the starting dose of luspatercept?",
-                        "--json"], env=env, cwd=ROOT, capture_output=True, check=True)
+        subprocess.run([sys.executable, *ASK], env=env, cwd=ROOT, capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return round(statistics.median(times), 2)
 
 
+def import_breakdown(data_dir: Path, backend: str, top: int = 8) -> dict[str, Any]:
+    """One cold `guideqa ask` under -X importtime: total import seconds, the slowest top-level
+    packages (cumulative, each counted once where first imported), and whether torch was imported."""
+    env = dict(os.environ, GUIDEQA_DATA_DIR=str(data_dir), GUIDEQA_EMBEDDER_BACKEND=backend)
+    out = subprocess.run([sys.executable, "-X", "importtime", *ASK], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    by_package: dict[str, int] = {}
+    modules = set()
+    for line in out.stderr.splitlines():
+        match = _IMPORT_LINE.match(line)
+        if not match:
+            continue
+        cumulative, indent, module = int(match[2]), len(match[3]), match[4]
+        modules.add(module)
+        if indent <= 1:  # imported at top level (not by another module's import)
+            root = module.split(".")[0]
+            by_package[root] = by_package.get(root, 0) + cumulative
+    ranked = sorted(by_package.items(), key=lambda kv: -kv[1])
+    return {"imports_s": round(sum(by_package.values()) / 1e6, 2),
+            "slowest": {name: round(us / 1e6, 2) for name, us in ranked[:top]},
+            "torch_imported": "torch" in modules}
+
+
+def cold_by_backend(tmp: Path, backends: list[str], runs: int) -> list[dict[str, Any]]:
+    """Cold `guideqa ask` per backend, each on an index built with that backend's embedder."""
+    rows = []
+    for backend in backends:
+        embedder = make_embedder(EmbedderSettings(backend=backend))
+        data_dir = tmp / f"cold-{embedder.name}"
+        if not data_dir.exists():
+            sync(Index(Settings(store=StoreSettings(data_dir=data_dir)), embedder), [ROOT / "corpus"])
+        cold_start(data_dir, runs=1, backend=backend)  # page cache and ONNX export, not timed
+        rows.append({"backend": backend, "embedder": embedder.name,
+                     "cold_start_s": cold_start(data_dir, runs, backend),
+                     **import_breakdown(data_dir, backend)})
+    base = rows[0]["cold_start_s"]
+    for row in rows:
+        row[f"vs_{rows[0]['backend']}"] = round(row["cold_start_s"] / base, 2)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=100_000, help="chunks in the scaled store")
+    parser.add_argument("--scale", type=int, default=100_000, help="chunks in the scaled store (0 = skip)")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the gold questions")
+    parser.add_argument("--backends", default="torch,onnx,onnx-int8",
+                        help="embedder backends whose cold start to compare (first = baseline); '' = skip")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold starts per backend (median)")
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder()
+    embedder = make_embedder(EmbedderSettings())
     embedder.warm_up()
     qs = questions()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ask-") as tmp:
+        backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+        if backends:
+            results["cold_by_backend"] = cold_by_backend(Path(tmp), backends, args.cold_runs)
+            print(json.dumps(results["cold_by_backend"], indent=2), flush=True)
         small = Path(tmp) / "corpus"
         index = Index(Settings(store=StoreSettings(data_dir=small)), embedder)
         sync(index, [ROOT / "corpus"])
         results["cold_start_s"] = cold_start(small)
         results["corpus"] = {"chunks": index.store.count(), **warm_latency(index, qs, args.rounds)}
+        if args.scale <= 0:
+            results["load_average"] = round(os.getloadavg()[0], 2)
+            print(json.dumps(results, indent=2))
+            return
         big = Path(tmp) / "scaled"
         scaled = Index(Settings(store=StoreSettings(data_dir=big)), embedder)
         sync(scaled, [ROOT / "corpus"])

@@ -1,11 +1,13 @@
-"""Ingestion benchmark (not a test): embedder alone vs full ingestion, no-op re-sync, peak memory.
+"""Ingestion benchmark (not a test): embedder alone vs full ingestion, no-op re-sync, peak memory,
+and the embedder backends side by side (torch, onnx, onnx-int8) on the same chunks.
 
     python -m evals.bench_ingest [--extra ../shared/pdfs] \
-        [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf]
+        [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf] [--backends torch,onnx,onnx-int8]
 
 Everything is measured in one run on the same machine and the same chunks, so the ratios hold
 even when the machine is noisy. Targets: ingestion within 1.15x of embedding alone; a no-op
-re-sync under 2% of a full ingest; peak RSS under 1.5 GB for the CMS manual.
+re-sync under 2% of a full ingest; peak RSS under 1.5 GB for the CMS manual; the default
+backend embeds >= 2x as many chunks/s as torch.
 """
 
 from __future__ import annotations
@@ -27,17 +29,16 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 from ingest.loaders import discover  # noqa: E402
 from ingest.pipeline import file_hash, prepare  # noqa: E402
 from ingest.sync import sync  # noqa: E402
-from rag.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from rag.embeddings import Embedder, make_embedder  # noqa: E402
 from rag.errors import IngestError  # noqa: E402
 from rag.index import Index  # noqa: E402
-from rag.settings import IngestSettings, Settings, StoreSettings  # noqa: E402
+from rag.settings import EmbedderSettings, IngestSettings, Settings, StoreSettings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def embed_alone(embedder: SentenceTransformerEmbedder, paths: list[Path],
-                settings: IngestSettings) -> tuple[float, int]:
-    """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
+def chunk_texts(paths: list[Path], settings: IngestSettings) -> list[str]:
+    """The texts ingestion would embed for these paths."""
     texts = []
     for path, root in discover(paths)[0]:
         try:
@@ -45,12 +46,19 @@ def embed_alone(embedder: SentenceTransformerEmbedder, paths: list[Path],
         except IngestError:
             continue
         texts += [c.embedding_text() for c in prepared.chunks]
+    return texts
+
+
+def embed_alone(embedder: Embedder, paths: list[Path],
+                settings: IngestSettings) -> tuple[float, int]:
+    """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
+    texts = chunk_texts(paths, settings)
     started = time.perf_counter()
     embedder.embed_documents(texts, batch_size=32)
     return time.perf_counter() - started, len(texts)
 
 
-def full_ingest(embedder: SentenceTransformerEmbedder, paths: list[Path], data_dir: Path) -> tuple[float, float, int]:
+def full_ingest(embedder: Embedder, paths: list[Path], data_dir: Path) -> tuple[float, float, int]:
     """Seconds of a first ingest, of a no-op re-sync, and chunks embedded."""
     settings = Settings(store=StoreSettings(data_dir=data_dir))
     index = Index(settings, embedder)
@@ -78,7 +86,7 @@ def peak_rss_mb(path: Path, data_dir: Path) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KB on Linux
 
 
-def measure(name: str, embedder: SentenceTransformerEmbedder, paths: list[Path], tmp: Path) -> dict:
+def measure(name: str, embedder: Embedder, paths: list[Path], tmp: Path) -> dict:
     alone, n_chunks = embed_alone(embedder, paths, IngestSettings())
     full, resync, embedded = full_ingest(embedder, paths, tmp / name)
     return {
@@ -88,17 +96,52 @@ def measure(name: str, embedder: SentenceTransformerEmbedder, paths: list[Path],
     }
 
 
+def compare_backends(backends: list[str], paths: list[Path], rounds: int) -> list[dict]:
+    """Chunks/s of each backend on the same chunks, interleaved round by round (best round kept),
+    so machine noise hits every backend alike; with the load time of each."""
+    texts = chunk_texts(paths, IngestSettings())
+    embedders: dict[str, Embedder] = {}
+    rows: dict[str, dict] = {}
+    for backend in backends:
+        started = time.perf_counter()
+        embedder = make_embedder(EmbedderSettings(backend=backend))
+        embedder.warm_up()
+        embedder.embed_documents(["warm up"] * 8)
+        embedders[backend] = embedder
+        rows[backend] = {"backend": backend, "embedder": embedder.name, "chunks": len(texts),
+                         "load_s": round(time.perf_counter() - started, 2), "rounds_s": []}
+    for _ in range(rounds):
+        for backend, embedder in embedders.items():
+            started = time.perf_counter()
+            embedder.embed_documents(texts, batch_size=32)
+            rows[backend]["rounds_s"].append(round(time.perf_counter() - started, 2))
+    base = min(rows[backends[0]]["rounds_s"])
+    for row in rows.values():
+        best = min(row["rounds_s"])
+        row["chunks_per_s"] = round(len(texts) / best, 1)
+        row[f"speedup_vs_{backends[0]}"] = round(base / best, 2)
+    return list(rows.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--extra", type=Path, help="a larger set, e.g. ../shared/pdfs")
     parser.add_argument("--big", type=Path, help="one big PDF for peak memory (the CMS manual)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--backends", default="torch,onnx,onnx-int8",
+                        help="embedder backends to compare on the same chunks (first = baseline); '' = skip")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the chunks per backend")
     args = parser.parse_args()
-    embedder = SentenceTransformerEmbedder()
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    results = []
+    if backends:
+        results += compare_backends(backends, [args.extra or args.corpus], args.rounds)
+        for row in results:
+            print(json.dumps(row), flush=True)
+    embedder = make_embedder(EmbedderSettings())  # the default backend, for the ingestion ratios
     embedder.warm_up()
     embedder.embed_documents(["warm up"] * 8)
-    results = []
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         results.append(measure("corpus", embedder, [args.corpus], Path(tmp)))
         if args.extra:

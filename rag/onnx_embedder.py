@@ -1,0 +1,142 @@
+"""The embedder on ONNX Runtime: the same vectors as sentence-transformers without importing torch.
+
+:class:`OnnxEmbedder` tokenises with the `tokenizers` library (the model's tokenizer.json), runs
+the transformer exported by :mod:`rag.onnx_export` (once, cached by the weights' hash), then
+mean-pools over the attention mask and L2-normalises in numpy, as sentence-transformers does for
+the standard Transformer -> mean Pooling -> Normalize layout (:mod:`rag.encoders`).
+
+Names: fp32 vectors match the torch path's (cosine >= 0.999, tests/rag/test_onnx_embedder.py),
+so fp32 shares the torch embedder's name and an index built with either opens with the other;
+int8 vectors differ more, so int8 is named ``<model>-int8`` and its index refuses the others.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.embeddings import PACKAGED_MODEL, Embedder, model_name, resolve_model_path
+from rag.errors import EmbedderError
+
+log = logging.getLogger(__name__)
+
+ExportFn = Callable[[Path, Path, bool], Path]
+"""(model_dir, cache_dir, quantized) -> path of the .onnx file to load."""
+
+
+def _default_export(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
+    from rag.onnx_export import ensure_exported  # imports torch only when a graph is missing
+
+    return ensure_exported(model_dir, cache_dir, quantized)
+
+
+class OnnxEmbedder(Embedder):
+    """A standard mean-pooling sentence-transformers model on ONNX Runtime, CPU, offline."""
+
+    def __init__(self, model: str = PACKAGED_MODEL, *, quantized: bool = False, threads: int = 1,
+                 cache_dir: Path | None = None, export: ExportFn = _default_export) -> None:
+        self._spec = model
+        self.quantized = quantized
+        self._threads = threads
+        self._cache_dir = cache_dir
+        self._export = export
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._dim = 0
+        self.onnx_path: Path | None = None
+        self.name = model_name(model) + ("-int8" if quantized else "")
+
+    def warm_up(self) -> None:
+        self._load()
+
+    @property
+    def dim(self) -> int:
+        self._load()
+        return self._dim
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            model_dir = resolve_model_path(self._spec)
+            from rag.onnx_export import default_cache_dir  # stdlib-only at import time
+
+            cache_dir = (self._cache_dir or default_cache_dir()).expanduser()
+            try:
+                path = self._export(model_dir, cache_dir, self.quantized)
+                tokenizer = _tokenizer(model_dir)
+                session = self._open(path)
+            except EmbedderError:
+                raise
+            except Exception as exc:  # any export or load failure becomes one actionable error
+                raise EmbedderError(
+                    f"Could not run the embedding model at {model_dir} with ONNX Runtime ({exc}). "
+                    f"Delete the cache {cache_dir} to export it again, or set "
+                    f"GUIDEQA_EMBEDDER_BACKEND=torch."
+                ) from exc
+            self._dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
+            self._tokenizer, self.onnx_path, self._session = tokenizer, path, session
+            log.info("loaded embedder %s (ONNX) from %s", self.name, path)
+
+    def _open(self, path: Path) -> Any:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        if self._threads > 0:
+            options.intra_op_num_threads = self._threads
+            options.inter_op_num_threads = 1
+        return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self._load()
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        return mean_pool_normalize(hidden, mask)
+
+
+def mean_pool_normalize(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the unmasked tokens, then L2-normalise (sentence-transformers' Pooling + Normalize)."""
+    weights = mask[..., None].astype(np.float32)
+    pooled = (hidden.astype(np.float32) * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _tokenizer(model_dir: Path) -> Any:
+    """The fast tokenizer from tokenizer.json, truncating at the model's max_seq_length, padding to the longest."""
+    from tokenizers import Tokenizer
+
+    source = model_dir / "tokenizer.json"
+    if not source.is_file():
+        raise EmbedderError(f"{model_dir} has no tokenizer.json; the ONNX backend needs one "
+                            f"(or set GUIDEQA_EMBEDDER_BACKEND=torch).")
+    tokenizer = Tokenizer.from_file(str(source))
+    config = json.loads((model_dir / "sentence_bert_config.json").read_text())
+    tokenizer.enable_truncation(max_length=int(config.get("max_seq_length", 512)))
+    pad_token = _pad_token(model_dir)
+    pad_id = tokenizer.token_to_id(pad_token)
+    tokenizer.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token=pad_token)
+    return tokenizer
+
+
+def _pad_token(model_dir: Path) -> str:
+    try:
+        token = json.loads((model_dir / "special_tokens_map.json").read_text()).get("pad_token", "[PAD]")
+    except (OSError, ValueError):
+        return "[PAD]"
+    return str(token.get("content", "[PAD]") if isinstance(token, dict) else token)

