@@ -31,6 +31,7 @@ def compare_workers(counts: list[int], questions: list[str], clients: int, secon
                     run: Callable[..., dict]) -> int:
     """Run every worker count, print the table and one JSON line; 0 when every row meets its
     targets."""
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="guideqa-bench-") as tmp:
         data = data_dir or Path(tmp) / "data"
         ingest_seconds, chunks = ingest_once(data)
@@ -47,7 +48,8 @@ def compare_workers(counts: list[int], questions: list[str], clients: int, secon
             rows.append(row)
     print(f"{clients} clients x {seconds:g} s per row, mode {mode}, {len(questions)} questions, "
           f"{cores} cores; in-process {inproc['rps']} asks/s (p50 {inproc['p50_ms']} ms, one "
-          f"thread); corpus {chunks} chunks ingested in {ingest_seconds} s")
+          f"thread); corpus {chunks} chunks ingested in {ingest_seconds} s; load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other jobs skew it)")
     header = (f"  {'workers':>7} {'req/s':>7} {'target':>7} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'errors':>6} {'RSS/worker MB':>14} {'req/s/core':>10}  met")
     print(header)
@@ -59,7 +61,9 @@ def compare_workers(counts: list[int], questions: list[str], clients: int, secon
     print(f"  targets: 0 errors, p95 <= {p95_target_ms:g} ms, req/s >= {THROUGHPUT_SHARE} x "
           f"in-process x min(workers, cores)")
     print(json.dumps({"in_process": inproc, "cores": cores, "clients": clients, "mode": mode,
-                      "ingest_seconds": ingest_seconds, "chunks": chunks, "rows": rows}))
+                      "ingest_seconds": ingest_seconds, "chunks": chunks,
+                      "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                      "rows": rows}))
     return 0 if all(row["meets_target"] for row in rows) else 1
 
 

@@ -92,6 +92,12 @@ def test_two_workers_answer_concurrently_and_stop_together(tmp_path: Path) -> No
             assert upload.status_code in (200, 201), upload.text
             versions = {http.get("/v1/corpus").json()["corpus_version"] for _ in range(20)}
             assert before not in versions and len(versions) == 1
+            # ... and both answer from it (chunks read through each worker's own store client)
+            question = {"question": "How many approvals does the zebra protocol need?",
+                        "mode": "extractive"}
+            cited = [{c["doc_id"] for c in http.post("/v1/ask", json=question).json()["citations"]}
+                     for _ in range(8)]
+            assert all("workers-note" in docs for docs in cited), cited
     finally:
         proc.terminate()
         code = proc.wait(timeout=30)
