@@ -12,12 +12,15 @@ def serve(
                              help="Interface to bind (default GUIDEQA_HOST, 127.0.0.1)."),
     port: int = typer.Option(None, "--port", min=1, max=65535,
                              help="Port (default GUIDEQA_PORT, 8000)."),
+    workers: int = typer.Option(None, "--workers", min=1, max=64,
+                                help="Worker processes, each with its own copy of the models "
+                                     "(default GUIDEQA_WORKERS, 1)."),
 ) -> None:
     """Serve the API (/v1, documented at /docs) and the web page (/) until Ctrl-C."""
     from api.serve import serve as run
 
     cfg = settings()
-    updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    updates = {k: v for k, v in {"host": host, "port": port, "workers": workers}.items() if v is not None}
     if updates:
         cfg = cfg.model_copy(update={"api": cfg.api.model_copy(update=updates)})
     with user_errors():

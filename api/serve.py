@@ -2,7 +2,9 @@
 
 Without API keys the service may only listen on loopback; it says so. Models are loaded before
 the port opens, so the first request is as fast as the rest and a broken set-up fails here, with
-a message that says what to fix.
+a message that says what to fix. With `--workers N` (GUIDEQA_WORKERS) api.workers runs N
+processes on one socket; the socket is bound first, connections wait in its backlog until a worker
+has loaded, and "listening" is printed once all have.
 """
 
 from __future__ import annotations
@@ -67,28 +69,39 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def listening_line(url: str, detail: str = "") -> str:
+    shown = f"  ({detail})" if detail else ""
+    return (f"GuideQA is listening on {url}{shown}  (web page: {url}/ , API docs: {url}/docs). "
+            f"Ctrl-C stops it.")
+
+
 def serve(settings: Settings, echo: Callable[[str], None] = print) -> None:
-    """Check, load the models, print the address, and serve until interrupted."""
+    """Check, load the models, print the address, and serve until interrupted. With
+    `settings.api.workers` > 1 the models load in each worker process instead (api.workers)."""
     from api.main import build_answerer, create_app, open_audit
 
     note = check_security(settings)
     settings = serving_settings(settings)
     if (probe := open_audit(settings)) is not None:  # fail before loading models, not after
         probe.close()
+    url = url_of(settings.api.host, settings.api.port)
+    if settings.api.workers > 1:
+        from api.workers import serve_workers
+
+        serve_workers(settings, [note, audit_note(settings)],
+                      lambda detail: listening_line(url, detail), echo)
+        return
     echo("Loading the index and models ...")
     answerer = build_answerer(settings)
     data = answerer.index.data
     app = create_app(settings, answerer)
-    url = url_of(settings.api.host, settings.api.port)
     echo(f"{len(data.documents)} documents, {data.chunk_count()} chunks, embedder "
          f"{answerer.index.embedder.name}, answers: {answerer.default_mode()}.")
     echo(note)
     echo(audit_note(settings))
     config = uvicorn.Config(app, host=settings.api.host, port=settings.api.port,
                             log_level="warning", access_log=False, timeout_graceful_shutdown=5)
-    server = AnnouncingServer(config, announce=lambda: echo(
-        f"GuideQA is listening on {url}  (web page: {url}/ , API docs: {url}/docs). "
-        f"Ctrl-C stops it."))
+    server = AnnouncingServer(config, announce=lambda: echo(listening_line(url)))
     server.run()
 
 

@@ -6,6 +6,14 @@ extractive mode: zero errors and p95 under 300 ms with 8 clients.
 
     guideqa serve &                       # or `make run`
     python -m evals.bench_api --clients 8 --seconds 30
+
+With --workers 1,2,4 it starts the servers itself instead (`guideqa serve --workers N` on free
+loopback ports, the configured embedder, one data dir ingested once from corpus/), measures the
+in-process ask rate in the same run, and reports the worker counts side by side, each against
+p95 < 300 ms, 0 errors and 0.8 x in-process rate x min(workers, cores), with the RSS of each
+worker process (evals/bench_workers.py does that part):
+
+    python -m evals.bench_api --workers 1,2,4 --seconds 20
 """
 
 from __future__ import annotations
@@ -122,9 +130,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-key", default=os.environ.get("GUIDEQA_BENCH_KEY"),
                         help="Bearer key, if the server requires one for ask.")
     parser.add_argument("--p95-target-ms", type=float, default=300.0)
+    parser.add_argument("--workers", help="Comma-separated worker counts (e.g. 1,2,4): start a "
+                        "server for each and compare them (ignores --url).")
+    parser.add_argument("--data-dir", type=Path, help="With --workers: the data dir to serve "
+                        "(ingested from corpus/ first; default a temporary one).")
     args = parser.parse_args(argv)
     questions = load_questions(args.questions)
     mode = None if args.mode == "default" else args.mode
+    if args.workers:
+        from evals.bench_workers import compare_workers
+
+        counts = [int(n) for n in args.workers.split(",") if n.strip()]
+        return compare_workers(counts, questions, args.clients, args.seconds, mode or "extractive",
+                               args.p95_target_ms, args.data_dir, run)
     try:
         result = run(args.url, questions, args.clients, args.seconds, mode, args.api_key)
     except httpx.HTTPError as exc:

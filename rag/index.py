@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.atomic import try_exclusive_lock
+from rag.atomic import exclusive_lock, try_exclusive_lock
 from rag.embeddings import Embedder
 from rag.errors import EmbedderMismatchError
 from rag.lexical import LexicalIndex
@@ -61,7 +61,7 @@ class Index:
         if check_embedder:
             self.check_embedder(self._data)
         if not self.manifest.exists():
-            self.manifest.save(self._data)  # fixes the index id, hence the collection name
+            self._create_manifest()
         collection = f"{settings.store.collection_prefix}-{self._data.index_id}"
         self.store = store if store is not None else open_chunk_store(
             settings.store, collection, self.data_dir
@@ -85,6 +85,16 @@ class Index:
             if locked and self.manifest.load().corpus_version == committed.corpus_version:
                 fresh.save(self.data_dir)  # the local cache, for the next process
         return fresh
+
+    def _create_manifest(self) -> None:
+        """Write a new data directory's manifest, which fixes the index id, hence the collection
+        name. Under the directory's lock, so processes opening it together (`serve --workers`)
+        agree on one id: the first writes it, the others read it."""
+        with exclusive_lock(self.data_dir / ".lock"):
+            if not self.manifest.exists():
+                self.manifest.save(self._data)
+            self._data = self.manifest.load()
+            self._mtime = self._manifest_mtime()
 
     def check_embedder(self, data: ManifestData) -> None:
         if data.embedder and data.embedder != self.embedder.name:

@@ -245,6 +245,11 @@ class APISettings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Interface to bind.")
     port: int = Field(default=8000, description="Port to listen on.")
+    workers: int = Field(
+        default=1, ge=1, le=64,
+        description="Worker processes of `guideqa serve` (GUIDEQA_WORKERS); each loads the models "
+        "once, so memory grows with each. More than the CPU cores rarely helps.",
+    )
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated API keys; empty = loopback only."
     )
