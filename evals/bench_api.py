@@ -75,8 +75,10 @@ def run(url: str, questions: list[str], clients: int, seconds: float, mode: str 
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     deadline = time.perf_counter() + seconds
 
-    def client(n: int) -> None:
-        with httpx.Client(base_url=url, timeout=60, headers=headers) as http:
+    urls = [u.strip() for u in url.split(",") if u.strip()]
+
+    def client(n: int) -> None:  # several servers: client n asks urls[n % len(urls)], as a balancer would
+        with httpx.Client(base_url=urls[n % len(urls)], timeout=60, headers=headers) as http:
             i = n
             while time.perf_counter() < deadline:
                 body = {"question": questions[i % len(questions)]}
@@ -97,8 +99,13 @@ def run(url: str, questions: list[str], clients: int, seconds: float, mode: str 
                     else:
                         latencies.append(elapsed)
 
-    with httpx.Client(base_url=url, timeout=10) as http:
-        corpus = http.get("/v1/corpus").json()
+    versions = set()
+    for base in urls:
+        with httpx.Client(base_url=base, timeout=10) as http:
+            corpus = http.get("/v1/corpus").json()
+            versions.add(corpus.get("corpus_version"))
+    if len(versions) > 1:
+        raise RuntimeError(f"the servers {urls} answer from different corpus versions: {sorted(versions)}")
     started = time.perf_counter()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
@@ -121,7 +128,9 @@ def run(url: str, questions: list[str], clients: int, seconds: float, mode: str 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000", help="Base URL of the server.")
+    parser.add_argument("--url", default="http://127.0.0.1:8000",
+                        help="Base URL of the server; several, comma-separated, share the clients "
+                             "(e.g. two servers on one Chroma server).")
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
     parser.add_argument("--seconds", type=float, default=30.0, help="How long to run (default 30).")
     parser.add_argument("--questions", type=Path, help="JSONL ({question}) or one question a line.")
