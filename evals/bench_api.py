@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot reach {args.url}: {exc}. Start the server first (`guideqa serve`).",
               file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # servers on different corpus versions: not one deployment
+        print(f"{exc}; point every URL at servers of one corpus (one Chroma server and prefix)", file=sys.stderr)
+        return 2
     result["questions"] = len(questions)
     p95 = result["p95_ms"]
     result["meets_target"] = result["errors"] == 0 and p95 is not None and p95 <= args.p95_target_ms
