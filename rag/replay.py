@@ -16,7 +16,7 @@ from rag.answer import Answerer
 from rag.audit import HASH_DIGITS, criteria_statuses
 from rag.errors import AuditError
 from rag.types import Answer, AuditRecord, DocumentRecord, Filters, ReplayReport
-from rag.versions.select import pinned_record
+from rag.versions.select import version_by_prefix
 
 
 def replay(answerer: Answerer, record: AuditRecord) -> ReplayReport:
@@ -30,7 +30,7 @@ def replay(answerer: Answerer, record: AuditRecord) -> ReplayReport:
     filters = (record.filters or Filters()).model_copy(update={"pinned": pins or None})
     fresh = answerer.ask(record.question, top_k=record.top_k, filters=filters, mode=record.mode)
     data = answerer.index.data
-    missing = [d for d, ref in pins.items() if pinned_record(data, d, ref) is None]
+    missing = [d for d, ref in pins.items() if version_by_prefix(data, d, ref) is None]
     return compare(record, fresh, data.documents, missing)
 
 

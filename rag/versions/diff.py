@@ -56,8 +56,7 @@ class VersionDiff(BaseModel):
 def diff_versions(store: ChunkStore, old: DocumentRecord, new: DocumentRecord) -> VersionDiff:
     criteria = criteria_changes(old.criteria, new.criteria)
     sections = section_changes(sections_of(store, old), sections_of(store, new))
-    return VersionDiff(doc_id=new.doc_id, old=version_of(old, old.effective_to is None),
-                       new=version_of(new, new.effective_to is None),
+    return VersionDiff(doc_id=new.doc_id, old=version_of(old), new=version_of(new),
                        identical=old.content_hash == new.content_hash, criteria=criteria, sections=sections)
 
 

@@ -42,10 +42,11 @@ def in_effect(record: DocumentRecord, day: str) -> bool:
     return starts(record) <= day and (record.effective_to is None or day < record.effective_to)
 
 
-def version_of(record: DocumentRecord, current: bool) -> DocumentVersion:
+def version_of(record: DocumentRecord) -> DocumentVersion:
+    """A record's version stamp; it is current until a newer version closes it (`effective_to`)."""
     return DocumentVersion(doc_id=record.doc_id, version=record.content_hash[:12],
                            effective_from=record.effective_from, effective_to=record.effective_to,
-                           current=current, ingested_at=record.ingested_at)
+                           current=record.effective_to is None, ingested_at=record.ingested_at)
 
 
 def records_as_of(data: ManifestData, day: str) -> dict[str, DocumentRecord]:
@@ -59,8 +60,9 @@ def records_as_of(data: ManifestData, day: str) -> dict[str, DocumentRecord]:
     return chosen
 
 
-def pinned_record(data: ManifestData, doc_id: str, ref: str) -> DocumentRecord | None:
-    """The kept version of `doc_id` whose content hash starts with `ref` (4+ hex digits), if any."""
+def version_by_prefix(data: ManifestData, doc_id: str, ref: str) -> DocumentRecord | None:
+    """The one kept version of `doc_id` whose content hash starts with `ref` (4+ hex digits), or
+    None when no version or several match."""
     found = [r for r in data.versions(doc_id) if len(ref) >= 4 and r.content_hash.startswith(ref.lower())]
     return found[0] if len(found) == 1 else None
 
@@ -71,7 +73,7 @@ def versions_snapshot(index: Index, day: str | None, pinned: dict[str, str] | No
     data = index.snapshot().data
     records = records_as_of(data, day) if day else dict(data.documents)
     for doc_id, ref in (pinned or {}).items():
-        record = pinned_record(data, doc_id, ref)
+        record = version_by_prefix(data, doc_id, ref)
         if record is not None:
             records[doc_id] = record
     view = data.model_copy(update={"documents": records, "superseded": {}})
@@ -97,7 +99,7 @@ def history(data: ManifestData, doc_id: str) -> list[DocumentVersion]:
     records = data.versions(doc_id)
     if not records:
         raise DocumentNotFoundError(doc_id)
-    return [version_of(r, current=i == 0 and doc_id in data.documents) for i, r in enumerate(records)]
+    return [version_of(r) for r in records]
 
 
 def find_version(data: ManifestData, doc_id: str, ref: str | None, default: int) -> DocumentRecord:
@@ -111,10 +113,10 @@ def find_version(data: ManifestData, doc_id: str, ref: str | None, default: int)
         if default >= len(records):
             raise VersionNotFoundError(doc_id, "previous", known)
         return records[default]
-    matches = [r for r in records if len(ref) >= 4 and r.content_hash.startswith(ref.lower())]
-    if len(matches) != 1:
+    found = version_by_prefix(data, doc_id, ref)
+    if found is None:
         raise VersionNotFoundError(doc_id, ref, known)
-    return matches[0]
+    return found
 
 
 def stamp_versions(answer: Answer, data: ManifestData, as_of: str | None) -> Answer:
@@ -127,7 +129,7 @@ def stamp_versions(answer: Answer, data: ManifestData, as_of: str | None) -> Ans
         if record is None:
             continue
         if citation.doc_id not in seen:
-            seen[citation.doc_id] = version_of(record, current=record.effective_to is None)
+            seen[citation.doc_id] = version_of(record)
         citation.version = seen[citation.doc_id]
     answer.versions = list(seen.values())
     return answer
