@@ -57,7 +57,7 @@ class Index:
         self._lock = threading.RLock()
         self._committed_cache: tuple[ManifestData, frozenset[str]] | None = None
         self._data = self.manifest.load()
-        self._mtime = self._manifest_mtime()
+        self._token = self.manifest.token()
         if check_embedder:
             self.check_embedder(self._data)
         if not self.manifest.exists():
@@ -94,26 +94,23 @@ class Index:
             if not self.manifest.exists():
                 self.manifest.save(self._data)
             self._data = self.manifest.load()
-            self._mtime = self._manifest_mtime()
+            self._token = self.manifest.token()
 
     def check_embedder(self, data: ManifestData) -> None:
         if data.embedder and data.embedder != self.embedder.name:
             raise EmbedderMismatchError(data.embedder, self.embedder.name, str(self.data_dir))
-
-    def _manifest_mtime(self) -> object:
-        """Changes when another process commits (the manifest file's mtime, or the shared head's
-        commit time polled every GUIDEQA_REFRESH_SECONDS)."""
-        return self.manifest.token()
 
     # ------------------------------------------------------------------ committed view
     @property
     def data(self) -> ManifestData:
         """The committed manifest; reloaded when another process replaced it."""
         with self._lock:
-            mtime = self._manifest_mtime()
-            if mtime != self._mtime:
+            # changes when another process commits: the manifest file's mtime, or the shared
+            # head's commit time polled every GUIDEQA_REFRESH_SECONDS
+            token = self.manifest.token()
+            if token != self._token:
                 self._data = self.manifest.load()
-                self._mtime = mtime
+                self._token = token
                 self.lexical = self._lexical_for(self._data)
             return self._data
 
@@ -124,7 +121,7 @@ class Index:
             # publish a copy: the caller goes on mutating its own while readers use this one
             self._data = data.model_copy(update={"documents": dict(data.documents),
                                                  "superseded": {k: list(v) for k, v in data.superseded.items()}})
-            self._mtime = self._manifest_mtime()
+            self._token = self.manifest.token()
             if lexical is not None:
                 self.lexical = lexical
 
