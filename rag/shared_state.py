@@ -68,10 +68,9 @@ class ChromaManifest:
     def save(self, data: ManifestData) -> None:
         """Write the records the head will name, then the head (the commit), then drop the
         records no head names any more."""
-        keyed = {rec.doc_id: _key(rec) for rec in data.documents.values()}
-        old = {d: [_key(r) for r in recs] for d, recs in data.superseded.items()}
-        wanted = {k: r for r in [*data.documents.values(), *(r for rs in data.superseded.values() for r in rs)]
-                  for k in [_key(r)]}
+        current = {d: (_key(r), r) for d, r in data.documents.items()}  # each key hashed once
+        older = {d: [(_key(r), r) for r in rs] for d, rs in data.superseded.items()}
+        wanted = dict(current.values()) | {k: r for pairs in older.values() for k, r in pairs}
         present = set(self._col.get(ids=list(wanted), include=[])["ids"]) if wanted else set()
         missing = [k for k in wanted if k not in present]
         if missing:
@@ -79,7 +78,8 @@ class ChromaManifest:
                              documents=[wanted[k].model_dump_json() for k in missing],
                              metadatas=[{"kind": "record"} for _ in missing])
         head = {"format_version": data.format_version, "index_id": data.index_id, "embedder": data.embedder,
-                "dim": data.dim, "documents": keyed, "superseded": old}
+                "dim": data.dim, "documents": {d: k for d, (k, _) in current.items()},
+                "superseded": {d: [k for k, _ in pairs] for d, pairs in older.items()}}
         saved = time.time_ns()
         self._col.upsert(ids=[HEAD], embeddings=[_PLACEHOLDER], documents=[json.dumps(head)],
                          metadatas=[{"kind": "head", "corpus_version": data.corpus_version, "saved_ns": saved}])
