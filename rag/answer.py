@@ -109,7 +109,6 @@ class Answerer:
                         yield TokenEvent(text=delta)
             reply = "".join(pieces)
         answer = self._answer(retrieval, mode, llm, reply, selection)
-        stamp_versions(answer, retrieval.snapshot.data, filters.as_of if filters else None)
         answer.timings_ms = timings(started, retrieved, time.perf_counter())
         yield AnswerEvent(answer=answer)
 
@@ -137,11 +136,14 @@ class Answerer:
                 selection: Selection) -> Answer:
         base = self._base(retrieval, mode)
         if selection.policy is not None and selection.record is not None:
-            return self._tree_answer(base, retrieval, selection, mode, llm)
-        answer = self._passages_answer(base, retrieval, mode, llm, reply)
-        if selection.candidates:  # a policy covers the drug, but none of its trees fits: say so
-            answer.answer += f"\n\nNo coverage criteria tree applies: {selection.why}."
-        return answer
+            answer = self._tree_answer(base, retrieval, selection, mode, llm)
+        else:
+            answer = self._passages_answer(base, retrieval, mode, llm, reply)
+            if selection.candidates:  # a policy covers the drug, but none of its trees fits: say so
+                answer.answer += f"\n\nNo coverage criteria tree applies: {selection.why}."
+        # every answer (streamed, asked, or an LLM failure's evidence) names the versions it used
+        as_of = retrieval.filters.as_of if retrieval.filters else None
+        return stamp_versions(answer, retrieval.snapshot.data, as_of)
 
     def _passages_answer(self, base: Answer, retrieval: Retrieval, mode: AnswerMode, llm: str | None,
                          reply: str | None) -> Answer:
