@@ -2,7 +2,8 @@
 and the embedder backends side by side (torch, onnx, onnx-int8) on the same chunks.
 
     python -m evals.bench_ingest [--extra ../shared/pdfs] \
-        [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf] [--backends torch,onnx,onnx-int8]
+        [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf] \
+        [--backends torch@32:unsorted,torch,onnx,onnx-int8]
 
 Everything is measured in one run on the same machine and the same chunks, so the ratios hold
 even when the machine is noisy. Targets: ingestion within 1.15x of embedding alone; a no-op
@@ -37,16 +38,22 @@ from rag.settings import EmbedderSettings, IngestSettings, Settings, StoreSettin
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def chunk_texts(paths: list[Path], settings: IngestSettings) -> list[str]:
-    """The texts ingestion would embed for these paths."""
-    texts = []
+def chunk_groups(paths: list[Path], settings: IngestSettings) -> list[list[str]]:
+    """The texts ingestion would embed for these paths, one list per document (ingestion embeds a
+    document's chunks in one `embed_documents` call)."""
+    groups = []
     for path, root in discover(paths)[0]:
         try:
             prepared = prepare(path, root, settings, file_hash(path))
         except IngestError:
             continue
-        texts += [c.embedding_text() for c in prepared.chunks]
-    return texts
+        groups.append([c.embedding_text() for c in prepared.chunks])
+    return groups
+
+
+def chunk_texts(paths: list[Path], settings: IngestSettings) -> list[str]:
+    """The texts ingestion would embed for these paths."""
+    return [text for group in chunk_groups(paths, settings) for text in group]
 
 
 def embed_alone(embedder: Embedder, paths: list[Path],
@@ -54,7 +61,7 @@ def embed_alone(embedder: Embedder, paths: list[Path],
     """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
     texts = chunk_texts(paths, settings)
     started = time.perf_counter()
-    embedder.embed_documents(texts, batch_size=32)
+    embedder.embed_documents(texts, batch_size=EmbedderSettings().batch_size)
     return time.perf_counter() - started, len(texts)
 
 
@@ -98,27 +105,37 @@ def measure(name: str, embedder: Embedder, paths: list[Path], tmp: Path) -> dict
 
 def compare_backends(backends: list[str], paths: list[Path], rounds: int) -> list[dict]:
     """Chunks/s of each backend on the same chunks, interleaved round by round (best round kept),
-    so machine noise hits every backend alike; with the load time of each."""
-    texts = chunk_texts(paths, IngestSettings())
-    embedders: dict[str, Embedder] = {}
+    so machine noise hits every backend alike; with the load time of each.
+
+    Each document's chunks go in one `embed_documents` call, as ingestion sends them. An entry is
+    `BACKEND[@BATCH][:unsorted]`: `@32` runs batches of 32 (default: the setting, one text per
+    run), `:unsorted` keeps document order, so `torch@32:unsorted` is the torch path as it was
+    before the batching changes. The first entry is the baseline of the speedup column.
+    """
+    groups = chunk_groups(paths, IngestSettings())
+    n_chunks = sum(len(g) for g in groups)
+    embedders: dict[str, tuple[Embedder, int, bool]] = {}
     rows: dict[str, dict] = {}
-    for backend in backends:
+    for entry in backends:
+        spec, _, variant = entry.partition(":")
+        backend, _, batch = spec.partition("@")
         started = time.perf_counter()
         embedder = make_embedder(EmbedderSettings(backend=backend))
         embedder.warm_up()
         embedder.embed_documents(["warm up"] * 8)
-        embedders[backend] = embedder
-        rows[backend] = {"backend": backend, "embedder": embedder.name, "chunks": len(texts),
-                         "load_s": round(time.perf_counter() - started, 2), "rounds_s": []}
+        embedders[entry] = (embedder, int(batch or EmbedderSettings().batch_size), variant != "unsorted")
+        rows[entry] = {"backend": entry, "embedder": embedder.name, "chunks": n_chunks,
+                       "load_s": round(time.perf_counter() - started, 2), "rounds_s": []}
     for _ in range(rounds):
-        for backend, embedder in embedders.items():
+        for entry, (embedder, batch_size, by_length) in embedders.items():
             started = time.perf_counter()
-            embedder.embed_documents(texts, batch_size=32)
-            rows[backend]["rounds_s"].append(round(time.perf_counter() - started, 2))
+            for group in groups:
+                embedder.embed_documents(group, batch_size=batch_size, by_length=by_length)
+            rows[entry]["rounds_s"].append(round(time.perf_counter() - started, 2))
     base = min(rows[backends[0]]["rounds_s"])
     for row in rows.values():
         best = min(row["rounds_s"])
-        row["chunks_per_s"] = round(len(texts) / best, 1)
+        row["chunks_per_s"] = round(n_chunks / best, 1)
         row[f"speedup_vs_{backends[0]}"] = round(base / best, 2)
     return list(rows.values())
 
@@ -129,8 +146,9 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, help="a larger set, e.g. ../shared/pdfs")
     parser.add_argument("--big", type=Path, help="one big PDF for peak memory (the CMS manual)")
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--backends", default="torch,onnx,onnx-int8",
-                        help="embedder backends to compare on the same chunks (first = baseline); '' = skip")
+    parser.add_argument("--backends", default="torch@32:unsorted,torch,onnx,onnx-int8",
+                        help="embedder backends to compare on the same chunks, BACKEND[@BATCH]"
+                        "[:unsorted] (first = baseline); '' = skip")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the chunks per backend")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

@@ -97,8 +97,17 @@ class Index:
             self._token = self.manifest.token()
 
     def check_embedder(self, data: ManifestData) -> None:
-        if data.embedder and data.embedder != self.embedder.name:
+        """Refuse an index built with another model. With GUIDEQA_EMBEDDER_BACKEND=auto, an index
+        built with the other precision of the same model (fp32 before int8 became the default)
+        is answered and extended with that precision instead."""
+        if not data.embedder or data.embedder == self.embedder.name:
+            return
+        variant = self.embedder.variant_named(data.embedder) if self.settings.embedder.backend == "auto" else None
+        if variant is None:
             raise EmbedderMismatchError(data.embedder, self.embedder.name, str(self.data_dir))
+        log.info("the index in %s holds %s vectors; using that embedder (`guideqa ingest --reindex` "
+                 "moves it to %s)", self.data_dir, data.embedder, self.embedder.name)
+        self.embedder = variant
 
     # ------------------------------------------------------------------ committed view
     @property
@@ -109,8 +118,9 @@ class Index:
             # head's commit time polled every GUIDEQA_REFRESH_SECONDS
             token = self.manifest.token()
             if token != self._token:
-                self._data = self.manifest.load()
-                self._token = token
+                data = self.manifest.load()
+                self.check_embedder(data)  # another process may have re-indexed with another model
+                self._data, self._token = data, token
                 self.lexical = self._lexical_for(self._data)
             return self._data
 

@@ -7,7 +7,8 @@ the standard Transformer -> mean Pooling -> Normalize layout (:mod:`rag.encoders
 
 Names: fp32 vectors match the torch path's (cosine >= 0.999, tests/rag/test_onnx_embedder.py),
 so fp32 shares the torch embedder's name and an index built with either opens with the other;
-int8 vectors differ more, so int8 is named ``<model>-int8`` and its index refuses the others.
+int8 vectors differ more, so int8 is named ``<model>-int8v2`` (the recipe, rag.onnx_export) and its
+index refuses the others.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 
 from rag.embeddings import PACKAGED_MODEL, Embedder, model_name, resolve_model_path
 from rag.errors import EmbedderError
+from rag.onnx_export import INT8_RECIPE
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,15 @@ class OnnxEmbedder(Embedder):
         self._tokenizer: Any = None
         self._dim = 0
         self.onnx_path: Path | None = None
-        self.name = model_name(model) + ("-int8" if quantized else "")
+        self.name = model_name(model) + (f"-{INT8_RECIPE}" if quantized else "")
 
     def warm_up(self) -> None:
         self._load()
+
+    def variant_named(self, name: str) -> OnnxEmbedder | None:
+        other = OnnxEmbedder(self._spec, quantized=not self.quantized, threads=self._threads,
+                             cache_dir=self._cache_dir, export=self._export)
+        return other if other.name == name else None
 
     @property
     def dim(self) -> int:
@@ -98,9 +105,18 @@ class OnnxEmbedder(Embedder):
         return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed `texts`. int8 runs them one at a time: dynamic quantisation scales activations by
+        the range of the whole run, so in a batch a text's vector would depend on its neighbours
+        and their padding (cosine down to 0.967 to itself embedded alone); alone, it is a function
+        of the text, as a query's is."""
         self._load()
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
+        if self.quantized and len(texts) > 1:
+            return np.vstack([self._run([text]) for text in texts])
+        return self._run(texts)
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)

@@ -1,7 +1,7 @@
 """Export a mean-pooling sentence-transformers model to ONNX, once, into a content-keyed cache.
 
 The cache key is a hash of the model's weights file, so a changed model never reuses a stale
-graph: ``<cache>/<weights-sha256[:16]>/model.onnx`` (fp32) and ``model-int8.onnx`` (dynamic int8
+graph: ``<cache>/<weights-sha256[:16]>/model.onnx`` (fp32) and ``model-int8v2.onnx`` (dynamic int8
 quantisation of the fp32 graph). Every file is written under a temporary name and renamed into
 place, so a crash mid-export leaves no file the embedder would load; temporaries are ignored.
 
@@ -68,9 +68,14 @@ def model_hash(model_dir: Path, cache_dir: Path) -> str:
     return value
 
 
+INT8_RECIPE = "int8v2"
+"""Names the quantisation recipe (file and embedder name): v2 keeps the feed-forward output
+projections in fp32 (v1, every MatMul in int8, lost 0.011 fda-label recall@5)."""
+
+
 def cached_path(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
     """Where the graph for this model (by weights hash) and precision lives."""
-    name = "model-int8.onnx" if quantized else "model.onnx"
+    name = f"model-{INT8_RECIPE}.onnx" if quantized else "model.onnx"
     return cache_dir / model_hash(model_dir, cache_dir) / name
 
 
@@ -130,11 +135,20 @@ def export_fp32(model_dir: Path, out: Path) -> None:
 
 
 def quantize_int8(fp32: Path, out: Path) -> None:
-    """Dynamic int8 quantisation of the MatMul weights, per channel (per tensor lost more: min cosine 0.90)."""
+    """Dynamic int8 quantisation of the MatMul weights, per channel (per tensor lost more: min
+    cosine 0.90), except each layer's feed-forward output projection (`output/dense`), whose
+    GELU inputs have the widest range: quantising it too is 1.4x faster again but moved the
+    vectors 2.4x as far from fp32 (mean cosine 0.9949 vs 0.9979 on chunks of ../shared/pdfs)."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    graph = onnx.load(str(fp32), load_external_data=False).graph
+    keep_fp32 = [node.name for node in graph.node if node.op_type == "MatMul"
+                 and node.name.endswith("/output/dense/MatMul") and "/attention/" not in node.name]
+    if not keep_fp32:
+        raise ValueError(f"{fp32} has no feed-forward output MatMul nodes: not a BERT-style export")
     quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul"])
+                     op_types_to_quantize=["MatMul"], nodes_to_exclude=keep_fp32)
 
 
 def ensure_exported(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:

@@ -58,19 +58,26 @@ class EmbedderSettings(BaseSettings):
             "model directory, or 'hash' (the deterministic fake, for tests)."
         ),
     )
-    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="onnx",
-        description="What runs the model (GUIDEQA_EMBEDDER_BACKEND): 'onnx' = ONNX Runtime, fp32 "
-        "(same vectors as torch, so the same embedder name; no torch import when answering); "
-        "'onnx-int8' = ONNX Runtime with int8 weights (its own embedder name: needs --reindex); "
-        "'torch' = transformers on torch. Models that are not plain mean-pooling run on torch.",
+    backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        default="auto",
+        description="What runs the model (GUIDEQA_EMBEDDER_BACKEND): 'auto' = 'onnx-int8' for a new "
+        "index, and for an index built with fp32 vectors 'onnx' until `guideqa ingest --reindex`; "
+        "'onnx' = ONNX Runtime, fp32 (same vectors as torch, so the same embedder name; no torch "
+        "import when answering); 'onnx-int8' = ONNX Runtime with int8 weights (about 2x the "
+        "chunks/s of fp32; its own embedder name); 'torch' = transformers on torch. Models that "
+        "are not plain mean-pooling run on torch.",
     )
     onnx_cache: Path | None = Field(
         default=None,
         description="Where ONNX exports are cached (GUIDEQA_EMBEDDER_ONNX_CACHE), one folder per "
         "hash of the model's weights; unset = ~/.cache/guideqa/onnx.",
     )
-    batch_size: int = Field(default=32, ge=1, description="Texts per embedding batch.")
+    batch_size: int = Field(
+        default=1, ge=1,
+        description="Texts per embedding run (GUIDEQA_EMBEDDER_BATCH_SIZE). 1 = no padding, the "
+        "fastest on a CPU here (evals/bench_ingest.py: fp32 ONNX 1.6x, torch 1.3x the chunks/s of "
+        "batches of 32); raise it for a GPU. int8 always runs one text at a time.",
+    )
     device: str = Field(default="cpu", description="Torch device (the torch backend only).")
     threads: int = Field(
         default=1, ge=0,

@@ -49,7 +49,18 @@ def test_parity_with_sentence_transformers(onnx_cache):
     assert (fp32 * reference).sum(axis=1).min() >= 0.999
     assert np.allclose(np.linalg.norm(fp32, axis=1), 1.0, atol=1e-5)
     # int8 is close but not the same model: hence its own embedder name
-    assert (int8 * reference).sum(axis=1).min() >= 0.97
+    cosines = (int8 * reference).sum(axis=1)
+    assert cosines.min() >= 0.98 and cosines.mean() >= 0.995  # the lowest: the one-word text
+
+
+def test_an_int8_vector_does_not_depend_on_the_texts_batched_with_it(onnx_cache):
+    """Dynamic quantisation scales by the range of a whole run; int8 therefore runs each text alone,
+    so a chunk's vector is what it is embedded alone (as a query is), whatever batch it came in."""
+    texts = corpus_texts()
+    int8 = OnnxEmbedder(cache_dir=onnx_cache, quantized=True)
+    batched = int8.embed_documents(texts, batch_size=16, by_length=False)
+    alone = np.vstack([int8.embed_query(text) for text in texts])
+    np.testing.assert_allclose(batched, alone, rtol=0, atol=1e-6)
 
 
 def test_export_survives_a_corrupt_cache_reported(onnx_cache, tmp_path):

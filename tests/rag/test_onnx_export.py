@@ -28,7 +28,7 @@ def test_cache_key_follows_the_weights(tmp_path):
     same = fake_model(tmp_path / "c")
     assert model_hash(a, cache) == model_hash(same, cache) != model_hash(b, cache)
     assert cached_path(a, cache, quantized=False) == cache / model_hash(a, cache) / "model.onnx"
-    assert cached_path(a, cache, quantized=True).name == "model-int8.onnx"
+    assert cached_path(a, cache, quantized=True).name == "model-int8v2.onnx"
     (a / "model.safetensors").write_bytes(b"weights-v3")  # changed in place: new size -> new key
     assert model_hash(a, cache) not in (model_hash(same, cache), model_hash(b, cache))
 
@@ -85,7 +85,7 @@ def test_backend_setting_picks_the_embedder(tmp_path, monkeypatch):
     assert isinstance(int8, OnnxEmbedder) and int8.quantized
     # fp32 ONNX gives the torch vectors (parity test), so indexes are shared; int8 is its own model
     assert fp32.name == torch_path.name == "all-MiniLM-L6-v2"
-    assert int8.name == "all-MiniLM-L6-v2-int8"
+    assert int8.name == "all-MiniLM-L6-v2-int8v2"
     monkeypatch.setenv("GUIDEQA_EMBEDDER_BACKEND", "onnx-int8")
     monkeypatch.setenv("GUIDEQA_EMBEDDER_ONNX_CACHE", str(tmp_path))
     assert EmbedderSettings().backend == "onnx-int8"
