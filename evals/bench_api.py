@@ -19,6 +19,7 @@ worker process (evals/bench_workers.py does that part):
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -67,6 +69,17 @@ def _ms(values: list[float], pct: float) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def _connection(url: str) -> http.client.HTTPConnection:
+    """A keep-alive connection for one client. The load generator shares the machine's cores with
+    the servers it measures, so it is the standard library's client: about 0.3 ms of CPU per
+    request where httpx took 1.5 ms (13% of a core at 85 req/s, taken from the servers)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.scheme == "https":
+        return http.client.HTTPSConnection(parts.hostname or "127.0.0.1", port, timeout=60)
+    return http.client.HTTPConnection(parts.hostname or "127.0.0.1", port, timeout=60)
+
+
 def run(url: str, questions: list[str], clients: int, seconds: float, mode: str | None,
         api_key: str | None) -> dict:
     latencies: list[float] = []
@@ -78,26 +91,33 @@ def run(url: str, questions: list[str], clients: int, seconds: float, mode: str 
     urls = [u.strip() for u in url.split(",") if u.strip()]
 
     def client(n: int) -> None:  # several servers: client n asks urls[n % len(urls)], as a balancer would
-        with httpx.Client(base_url=urls[n % len(urls)], timeout=60, headers=headers) as http:
-            i = n
+        conn = _connection(urls[n % len(urls)])
+        send = {"Content-Type": "application/json", **headers}
+        i = n
+        try:
             while time.perf_counter() < deadline:
                 body = {"question": questions[i % len(questions)]}
                 if mode:
                     body["mode"] = mode
                 i += clients
+                payload = json.dumps(body).encode()
                 started = time.perf_counter()
                 try:
-                    response = http.post("/v1/ask", json=body)
-                    ok = response.status_code == 200
-                    failure = None if ok else f"HTTP {response.status_code}"
-                except httpx.HTTPError as exc:
+                    conn.request("POST", "/v1/ask", body=payload, headers=send)
+                    response = conn.getresponse()
+                    response.read()
+                    failure = None if response.status == 200 else f"HTTP {response.status}"
+                except (OSError, http.client.HTTPException) as exc:
                     failure = type(exc).__name__
+                    conn.close()  # the next request opens a new connection
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     if failure:
                         errors[failure] = errors.get(failure, 0) + 1
                     else:
                         latencies.append(elapsed)
+        finally:
+            conn.close()
 
     versions = set()
     for base in urls:
