@@ -66,7 +66,8 @@ class EmbedderMismatchError(StoreError):
             f"The index in {data_dir} was built with the embedder {stored!r}, but the configured "
             f"embedder is {configured!r}. Vectors from different models cannot be mixed: re-index "
             f"with `guideqa ingest --reindex` (drops and rebuilds the index), or point "
-            f"GUIDEQA_DATA_DIR at another directory, or set GUIDEQA_EMBEDDER_MODEL back."
+            f"GUIDEQA_DATA_DIR at another directory, or set GUIDEQA_EMBEDDER_MODEL back (or "
+            f"GUIDEQA_EMBEDDER_BACKEND=auto, which answers an fp32 index with fp32)."
         )
 
 
