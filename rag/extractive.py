@@ -30,6 +30,8 @@ _CUES = re.compile(
 
 
 LIST_QUOTE_CHARS = 500
+FLOOR_SHARE = 0.35
+"""A sentence scoring under this share of the best one is not quoted."""
 _LIST_ITEM = re.compile(r"\s*(?:[-*•◦▪–]|\d{1,2}[.)]|\(?[a-z]\))\s+")
 
 
@@ -113,7 +115,7 @@ def select(cands: list[Candidate], max_sentences: int, per_source: int = 2,
     per_doc: dict[str, int] = {}
     doc_cap = max(1, int(max_sentences * doc_share))
     several_docs = len({c.doc_id for c in cands}) > 1
-    floor = 0.35 * max((c.score for c in cands), default=0.0)
+    floor = FLOOR_SHARE * max((c.score for c in cands), default=0.0)
     for cand in sorted(cands, key=lambda c: (-c.score, c.source, c.start)):
         if len(chosen) == max_sentences or cand.score < floor:
             break
