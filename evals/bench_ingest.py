@@ -3,7 +3,7 @@ and the embedder backends side by side (torch, onnx, onnx-int8) on the same chun
 
     python -m evals.bench_ingest [--extra ../shared/pdfs] \
         [--big ../shared/pdfs/cms_medicaid_ncci_policy_manual_2025.pdf] \
-        [--backends torch@32:unsorted,torch,onnx,onnx-int8]
+        [--backends torch@32/1:unsorted,onnx/1,onnx-int8/1,onnx-int8]
 
 Everything is measured in one run on the same machine and the same chunks, so the ratios hold
 even when the machine is noisy. Targets: ingestion within 1.15x of embedding alone; a no-op
@@ -61,7 +61,8 @@ def embed_alone(embedder: Embedder, paths: list[Path],
     """Seconds to embed the chunks ingestion would make (parsing excluded), and their count."""
     texts = chunk_texts(paths, settings)
     started = time.perf_counter()
-    embedder.embed_documents(texts, batch_size=EmbedderSettings().batch_size)
+    defaults = EmbedderSettings()
+    embedder.embed_documents(texts, batch_size=defaults.batch_size, parallel=defaults.ingest_runs())
     return time.perf_counter() - started, len(texts)
 
 
@@ -108,29 +109,34 @@ def compare_backends(backends: list[str], paths: list[Path], rounds: int) -> lis
     so machine noise hits every backend alike; with the load time of each.
 
     Each document's chunks go in one `embed_documents` call, as ingestion sends them. An entry is
-    `BACKEND[@BATCH][:unsorted]`: `@32` runs batches of 32 (default: the setting, one text per
-    run), `:unsorted` keeps document order, so `torch@32:unsorted` is the torch path as it was
-    before the batching changes. The first entry is the baseline of the speedup column.
+    `BACKEND[@BATCH][/RUNS][:unsorted]`: `@32` embeds batches of 32 (default: the setting, one text
+    per run), `/1` makes one run at a time (default: the setting, one per core), `:unsorted` keeps
+    document order; so `torch@32/1:unsorted` is the torch path as it was before these changes.
+    The first entry is the baseline of the speedup column.
     """
     groups = chunk_groups(paths, IngestSettings())
     n_chunks = sum(len(g) for g in groups)
-    embedders: dict[str, tuple[Embedder, int, bool]] = {}
+    embedders: dict[str, tuple[Embedder, int, int, bool]] = {}
     rows: dict[str, dict] = {}
+    defaults = EmbedderSettings()
     for entry in backends:
         spec, _, variant = entry.partition(":")
+        spec, _, runs = spec.partition("/")
         backend, _, batch = spec.partition("@")
         started = time.perf_counter()
         embedder = make_embedder(EmbedderSettings(backend=backend))
         embedder.warm_up()
         embedder.embed_documents(["warm up"] * 8)
-        embedders[entry] = (embedder, int(batch or EmbedderSettings().batch_size), variant != "unsorted")
+        embedders[entry] = (embedder, int(batch or defaults.batch_size),
+                            int(runs or defaults.ingest_runs()), variant != "unsorted")
         rows[entry] = {"backend": entry, "embedder": embedder.name, "chunks": n_chunks,
                        "load_s": round(time.perf_counter() - started, 2), "rounds_s": []}
     for _ in range(rounds):
-        for entry, (embedder, batch_size, by_length) in embedders.items():
+        for entry, (embedder, batch_size, parallel, by_length) in embedders.items():
             started = time.perf_counter()
             for group in groups:
-                embedder.embed_documents(group, batch_size=batch_size, by_length=by_length)
+                embedder.embed_documents(group, batch_size=batch_size, by_length=by_length,
+                                         parallel=parallel)
             rows[entry]["rounds_s"].append(round(time.perf_counter() - started, 2))
     base = min(rows[backends[0]]["rounds_s"])
     for row in rows.values():
@@ -146,9 +152,9 @@ def main() -> None:
     parser.add_argument("--extra", type=Path, help="a larger set, e.g. ../shared/pdfs")
     parser.add_argument("--big", type=Path, help="one big PDF for peak memory (the CMS manual)")
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--backends", default="torch@32:unsorted,torch,onnx,onnx-int8",
+    parser.add_argument("--backends", default="torch@32/1:unsorted,onnx/1,onnx-int8/1,onnx-int8",
                         help="embedder backends to compare on the same chunks, BACKEND[@BATCH]"
-                        "[:unsorted] (first = baseline); '' = skip")
+                        "[/RUNS][:unsorted] (first = baseline); '' = skip")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the chunks per backend")
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

@@ -100,6 +100,7 @@ class _Run:
             [c.embedding_text() for c in chunks],
             batch_size=self.index.settings.embedder.batch_size,
             progress=self.progress.embedded,
+            parallel=self.index.settings.embedder.ingest_runs(),
         )
         self.index.store.add(chunks, vectors)
         record = DocumentRecord(

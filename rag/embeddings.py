@@ -17,7 +17,8 @@ import os
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +84,7 @@ class Embedder(ABC):
 
     def embed_documents(
         self, texts: Sequence[str], batch_size: int = 1, progress: ProgressFn | None = None,
-        *, by_length: bool = True,
+        *, by_length: bool = True, parallel: int = 1,
     ) -> np.ndarray:
         """Embed many texts in batches; rows come back in the order of `texts`.
 
@@ -92,25 +93,41 @@ class Embedder(ABC):
         length close to its own texts' instead of to the longest text that happens to share it: on
         the chunks of ../shared/pdfs that is 28% fewer token positions for the model to run.
         Padding is masked, so the vectors do not change.
+
+        `parallel` runs that many batches at once on threads (ONNX Runtime and torch release the
+        GIL while they compute), one intra-op thread each: ingestion uses one per core. The rows
+        do not depend on it; `progress` is called from this thread, in order.
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         order = (sorted(range(len(texts)), key=lambda i: -len(texts[i])) if by_length
                  else list(range(len(texts))))
-        out: np.ndarray | None = None
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            vectors = self.embed_batch([texts[i] for i in rows])
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[rows] = vectors
-            if progress:
-                progress(len(rows))
-        assert out is not None
-        return out
+        batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+        def run(rows: list[int]) -> np.ndarray:
+            return self.embed_batch([texts[i] for i in rows])
+
+        if parallel > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="embed") as pool:
+                return _collect(len(texts), batches, pool.map(run, batches), progress)
+        return _collect(len(texts), batches, map(run, batches), progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
+
+
+def _collect(n: int, batches: list[list[int]], results: Iterable[np.ndarray],
+             progress: ProgressFn | None) -> np.ndarray:
+    """The rows of each batch's vectors put back in the texts' order."""
+    out: np.ndarray | None = None
+    for rows, vectors in zip(batches, results, strict=True):
+        if out is None:
+            out = np.empty((n, vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
+        if progress:
+            progress(len(rows))
+    assert out is not None
+    return out
 
 
 class SentenceTransformerEmbedder(Embedder):

@@ -8,6 +8,7 @@ Each section reads its own variables, so the names stay short and flat:
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -78,7 +79,17 @@ class EmbedderSettings(BaseSettings):
         "fastest on a CPU here (evals/bench_ingest.py: fp32 ONNX 1.6x, torch 1.3x the chunks/s of "
         "batches of 32); raise it for a GPU. int8 always runs one text at a time.",
     )
+    parallel: int = Field(
+        default=0, ge=0,
+        description="Embedding runs at once while ingesting (GUIDEQA_EMBEDDER_PARALLEL), each on "
+        "its own thread with `threads` intra-op threads; 0 = one per core. Answering embeds one "
+        "query per request and gets its parallelism from concurrent requests.",
+    )
     device: str = Field(default="cpu", description="Torch device (the torch backend only).")
+
+    def ingest_runs(self) -> int:
+        """How many embedding runs ingestion makes at once: `parallel`, or one per core."""
+        return self.parallel or os.cpu_count() or 1
     threads: int = Field(
         default=1, ge=0,
         description="Intra-op threads of torch or ONNX Runtime (0 = the library's default, one per "

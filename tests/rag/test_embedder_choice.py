@@ -3,6 +3,8 @@ existing one), and `embed_documents` batching longest first without changing the
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -138,3 +140,39 @@ def test_embed_documents_batches_longest_first_and_keeps_the_order():
     assert [t for batch in plain.batches for t in batch] == TEXTS
     np.testing.assert_allclose(again, expected, rtol=0, atol=1e-6)
     assert embedder.embed_documents([]).shape == (0, 32)
+
+
+class Threaded(HashEmbedder):
+    """Records which threads ran its batches."""
+
+    def __init__(self) -> None:
+        super().__init__(32)
+        self.threads: set[str] = set()
+        self.lock = threading.Lock()
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        with self.lock:
+            self.threads.add(threading.current_thread().name)
+        time.sleep(0.01)  # long enough for the pool to hand the next batch to another thread
+        return super().embed_batch(texts)
+
+
+def test_parallel_runs_give_the_same_rows_in_order():
+    texts = TEXTS * 4
+    embedder = Threaded()
+    seen: list[int] = []
+    vectors = embedder.embed_documents(texts, batch_size=3, progress=seen.append, parallel=3)
+    np.testing.assert_allclose(vectors, HashEmbedder(32).embed_batch(texts), rtol=0, atol=1e-6)
+    assert seen == [3, 3, 3, 3, 3, 3, 2] and sum(seen) == len(texts)
+    assert len(embedder.threads) > 1 and all(name.startswith("embed") for name in embedder.threads)
+    alone = Threaded()
+    alone.embed_documents(texts, batch_size=3, parallel=1)
+    assert alone.threads == {threading.current_thread().name}
+
+
+def test_ingestion_makes_one_run_per_core_unless_told(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert EmbedderSettings().ingest_runs() == 6
+    assert EmbedderSettings(parallel=2).ingest_runs() == 2
+    monkeypatch.setenv("GUIDEQA_EMBEDDER_PARALLEL", "1")
+    assert EmbedderSettings().ingest_runs() == 1

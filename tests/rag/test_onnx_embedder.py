@@ -61,6 +61,9 @@ def test_an_int8_vector_does_not_depend_on_the_texts_batched_with_it(onnx_cache)
     batched = int8.embed_documents(texts, batch_size=16, by_length=False)
     alone = np.vstack([int8.embed_query(text) for text in texts])
     np.testing.assert_allclose(batched, alone, rtol=0, atol=1e-6)
+    # two runs at once on threads (as ingestion embeds): one session, the same rows
+    threaded = int8.embed_documents(texts, parallel=2)
+    np.testing.assert_allclose(threaded, alone, rtol=0, atol=1e-6)
 
 
 def test_export_survives_a_corrupt_cache_reported(onnx_cache, tmp_path):
