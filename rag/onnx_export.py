@@ -71,6 +71,8 @@ def model_hash(model_dir: Path, cache_dir: Path) -> str:
 INT8_RECIPE = "int8v2"
 """Names the quantisation recipe (file and embedder name): v2 keeps the feed-forward output
 projections in fp32 (v1, every MatMul in int8, lost 0.011 fda-label recall@5)."""
+RETIRED = ("model-int8.onnx",)
+"""Graphs of earlier recipes, removed from a cache folder when the current one is built."""
 
 
 def cached_path(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
@@ -159,7 +161,21 @@ def ensure_exported(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
     ensure_file(fp32, lambda tmp: export_fp32(model_dir, tmp))
     if not quantized:
         return fp32
-    return ensure_file(cached_path(model_dir, cache_dir, quantized=True), lambda tmp: quantize_int8(fp32, tmp))
+    int8 = cached_path(model_dir, cache_dir, quantized=True)
+    if not int8.is_file():
+        ensure_file(int8, lambda tmp: quantize_int8(fp32, tmp))
+        _remove_retired(int8.parent)
+    return int8
+
+
+def _remove_retired(folder: Path) -> None:
+    """Best effort: an older recipe's graph is dead weight (58 MB); a process of an older
+    version that still has it open keeps reading it until it exits (POSIX unlink)."""
+    for name in RETIRED:
+        try:
+            (folder / name).unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("could not remove the retired graph %s: %s", folder / name, exc)
 
 
 def main() -> None:

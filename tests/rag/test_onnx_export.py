@@ -55,6 +55,20 @@ def test_export_is_built_once(tmp_path):
     assert calls[0] != target and calls[0].parent == target.parent
 
 
+def test_building_the_int8_graph_removes_a_retired_recipe(tmp_path, monkeypatch):
+    import rag.onnx_export as export
+
+    model, cache = fake_model(tmp_path / "m"), tmp_path / "cache"
+    folder = cache / model_hash(model, cache)
+    folder.mkdir(parents=True)
+    (folder / "model.onnx").write_bytes(b"fp32 graph")
+    (folder / "model-int8.onnx").write_bytes(b"v1 graph")
+    monkeypatch.setattr(export, "quantize_int8", lambda fp32, out: out.write_bytes(b"v2 of " + fp32.read_bytes()))
+    path = export.ensure_exported(model, cache, quantized=True)
+    assert path.read_bytes() == b"v2 of fp32 graph"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["model-int8v2.onnx", "model.onnx"]
+
+
 def test_a_crashed_export_leaves_no_model(tmp_path):
     target = tmp_path / "k" / "model.onnx"
 
