@@ -15,13 +15,11 @@ from evals.criteria_gold import (
     CriteriaGoldError,
     CriteriaLeaf,
     CriteriaNode,
-    check_criteria_gold,
     evaluate,
     load_criteria_gold,
     load_vignettes,
-    main,
-    vignette_problems,
 )
+from evals.criteria_gold_check import check_criteria_gold, main, vignette_problems
 from rag.errors import GuideQAError
 
 pytestmark = pytest.mark.unit
