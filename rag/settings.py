@@ -64,7 +64,7 @@ class EmbedderSettings(BaseSettings):
         description="What runs the model (GUIDEQA_EMBEDDER_BACKEND): 'auto' = 'onnx-int8' for a new "
         "index, and for an index built with fp32 vectors 'onnx' until `guideqa ingest --reindex`; "
         "'onnx' = ONNX Runtime, fp32 (same vectors as torch, so the same embedder name; no torch "
-        "import when answering); 'onnx-int8' = ONNX Runtime with int8 weights (about 2x the "
+        "import when answering); 'onnx-int8' = ONNX Runtime with int8 weights (1.5x the "
         "chunks/s of fp32; its own embedder name); 'torch' = transformers on torch. Models that "
         "are not plain mean-pooling run on torch.",
     )
@@ -86,17 +86,17 @@ class EmbedderSettings(BaseSettings):
         "query per request and gets its parallelism from concurrent requests.",
     )
     device: str = Field(default="cpu", description="Torch device (the torch backend only).")
+    threads: int = Field(
+        default=1, ge=0,
+        description="Intra-op threads of torch or ONNX Runtime (0 = the library's default, one per "
+        "core). One is fastest here: a server gets its parallelism from concurrent requests, "
+        "ingestion from several runs at once (`parallel`), and on a busy 2-core machine one query "
+        "took 500 ms with 2 threads, 20 ms with 1. OMP_NUM_THREADS, when set, wins.",
+    )
 
     def ingest_runs(self) -> int:
         """How many embedding runs ingestion makes at once: `parallel`, or one per core."""
         return self.parallel or os.cpu_count() or 1
-    threads: int = Field(
-        default=1, ge=0,
-        description="Intra-op threads of torch or ONNX Runtime (0 = the library's default, one per "
-        "core). One is fastest here: a server gets its parallelism from concurrent requests, ingestion parses beside "
-        "the embedder, and on a busy 2-core machine one query took 500 ms with 2 threads, 20 ms "
-        "with 1. OMP_NUM_THREADS, when set, wins.",
-    )
 
 
 class IngestSettings(BaseSettings):
