@@ -33,6 +33,8 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	bash .ci/install-ocr
 	# the ONNX embedder's graphs (fp32, int8), exported once from the packaged model (offline)
 	$(BIN)/python -m rag.onnx_export
+	# the condition names abstention looks for, read once from the ICD-10-CM package into a cache
+	$(BIN)/python -m rag.conditions
 	touch $(RUN_STAMP)
 
 $(TEST_STAMP): $(RUN_STAMP) pyproject.toml

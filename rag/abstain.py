@@ -1,6 +1,6 @@
 """When to say "the corpus does not cover this" instead of answering.
 
-Four signals:
+Five signals:
 - the question names a drug (by its nonproprietary-name stem) that the corpus never mentions;
 - too small a share of its content words occur anywhere in the corpus;
 - no retrieved chunk is close enough to it (dense cosine);
@@ -10,8 +10,10 @@ Four signals:
   the price or pharmacokinetic property asked for; one other is when the corpus never uses it and
   the best passage covers little of the rest of the question. (A rare word the corpus has in
   another form, "mutated" beside "mutation", is not missing.)
+- the question asks about a drug the corpus knows for a condition (an ICD-10-CM name,
+  :mod:`rag.conditions`) that none of the best passages names together with the drug.
 
-The first three were calibrated on the gold set; the fourth on the calibrate half of
+The first three were calibrated on the gold set; the last two on the calibrate half of
 evals/gold/calibration.jsonl, and reported on its held-out half and the gold set (README,
 "Abstention").
 """
@@ -21,8 +23,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.conditions import contains, find_conditions
 from rag.drug_names import DRUG_STEM
-from rag.lexical import tokenize
+from rag.lexical import token_runs, tokenize
 from rag.retrieve import Retrieval
 from rag.vocabulary import common_words
 
@@ -88,7 +91,32 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
         shown = ", ".join(missing[:4])
         reason = f"the passages it finds never speak of {shown}"
         return Evidence(False, reason, dense, coverage, unknown, missing)
+    uncovered = uncovered_condition(retrieval)
+    if uncovered:
+        drug, condition = uncovered
+        reason = f"the passages it finds on {drug} never speak of {condition}"
+        return Evidence(False, reason, dense, coverage, unknown, [condition])
     return Evidence(True, "", dense, coverage, unknown)
+
+
+def uncovered_condition(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> tuple[str, str] | None:
+    """(drug, condition) when the question names a drug the corpus knows and a condition
+    (:mod:`rag.conditions`) that no one of its best `k` passages names together with it: a covered
+    drug asked about for a disease the corpus never treats with it. Only when the full window of
+    passages was looked at."""
+    if len(retrieval.hits) < k:
+        return None
+    tokens = tokenize(retrieval.query)
+    lexical = retrieval.snapshot.lexical
+    drugs = [t for t in dict.fromkeys(tokens) if len(t) > 5 and DRUG_STEM.search(t) and lexical.knows(t)]
+    if not drugs:
+        return None
+    passages = [tokenize(h.chunk.embedding_text()) for h in retrieval.hits[:k]]
+    conditions = [c for run in token_runs(retrieval.query) for c in find_conditions(run)]
+    for condition in conditions:
+        if not any(contains(p, condition) for p in passages if any(d in p for d in drugs)):
+            return drugs[0], " ".join(condition)
+    return None
 
 
 def _specific_terms(question: str) -> set[str]:

@@ -66,6 +66,19 @@ def tokenize(text: str) -> list[str]:
     return [_singular(t) for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
 
 
+def token_runs(text: str) -> list[list[str]]:
+    """`tokenize`'s tokens in the runs that stop words separate, for matching phrases: "toxic to
+    the liver" is two runs, so it never reads as "toxic liver"."""
+    runs: list[list[str]] = [[]]
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(_singular(word))
+    return [run for run in runs if run]
+
+
 @dataclass(frozen=True)
 class LexicalView:
     """What one BM25 index counts as a document, and how the chunk's fields weigh in it."""

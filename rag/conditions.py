@@ -1,0 +1,137 @@
+"""Names of diseases and conditions, from ICD-10-CM, to find the condition a question is about.
+
+The lexicon is read from the `simple-icd-10-cm` package (the ICD-10-CM tabular list it ships; no
+download). Each disease code's description (chapters A-Q: diseases, neoplasms, pregnancy,
+perinatal and congenital conditions; not symptoms, injuries, external causes or encounters) gives
+its core name: the text before the first comma or qualifier ("with", "without", "due to", "in",
+...), tokenised as the lexical index does, without generic heads (disease, disorder, syndrome,
+unspecified ...), plus abbreviations the description gives in brackets ("[HIV]"):
+
+    "Aplastic anemia, unspecified"          -> ("aplastic", "anemia")
+    "Sickle-cell disorders"                 -> ("sickle", "cell")
+    "Human immunodeficiency virus [HIV] disease" -> ("human", "immunodeficiency", "virus"), ("hiv",)
+
+A one-word name the packaged model's vocabulary has as a common English word ("pain", "cancer")
+is left out: it names a symptom or a whole field more often than the subject of a question (a
+bracketed abbreviation is kept).
+Building it takes about 1.5 s (the package parses its XML), so the names are cached in a text
+file beside the ONNX exports, keyed by the package version.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from rag.atomic import atomic_write_bytes
+from rag.lexical import tokenize
+from rag.vocabulary import common_words
+
+log = logging.getLogger(__name__)
+
+Name = tuple[str, ...]
+MAX_WORDS = 5
+DISEASE_CHAPTERS = re.compile(r"^[A-Q]")  # not R (symptoms), S-T (injuries), V-Y (causes), Z (encounters)
+_QUALIFIER = re.compile(
+    r",| with | without | due to | in | of other | of unspecified | associated with | following "
+    r"| complicating | not elsewhere| nec\b| \(", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[([A-Za-z][A-Za-z0-9 -]{0,15})\]")
+GENERIC = frozenset("""
+disease disorder syndrome condition unspecified other type state abnormality
+""".split())
+
+
+def core_names(description: str) -> list[Name]:
+    """The core name of one ICD-10-CM description, and any bracketed abbreviation; [] for none."""
+    common = common_words()
+    abbreviations = [tuple(tokenize(a)) for a in _BRACKETED.findall(description)]
+    head = _QUALIFIER.split(_BRACKETED.sub(" ", description), maxsplit=1)[0]
+    name = tuple(t for t in tokenize(head) if t not in GENERIC)
+    names: list[Name] = [a for a in abbreviations if len(a) == 1 and len(a[0]) >= 3]  # HIV, AIDS
+    if name and len(name) <= MAX_WORDS and not (len(name) == 1 and (name[0] in common or len(name[0]) < 4)):
+        names.append(name)
+    return names
+
+
+def cache_file() -> Path:
+    return Path("~/.cache/guideqa/conditions").expanduser() / f"icd10cm-{_package_version()}.txt"
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("simple-icd-10-cm")
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _from_package() -> set[Name]:
+    with warnings.catch_warnings():  # it reads its data with importlib.resources' legacy API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as icd
+
+        codes = icd.get_all_codes(with_dots=False)
+    names: set[Name] = set()
+    for code in codes:
+        if DISEASE_CHAPTERS.match(code) and "-" not in code:  # codes, not chapter or block ranges
+            names.update(core_names(icd.get_description(code)))
+    return names
+
+
+@lru_cache(maxsize=1)
+def condition_names() -> frozenset[Name]:
+    """Every core condition name; empty (the rule that uses them is off) without the package."""
+    path = cache_file()
+    try:
+        return frozenset(tuple(line.split()) for line in path.read_text(encoding="utf-8").splitlines() if line)
+    except OSError:
+        pass
+    try:
+        names = _from_package()
+    except ImportError as exc:
+        log.warning("no condition lexicon (%s): `pip install simple-icd-10-cm` (make install does)", exc)
+        return frozenset()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, "\n".join(sorted(" ".join(n) for n in names)).encode("utf-8"))
+    except OSError as exc:  # a read-only home still works; it builds again next time
+        log.debug("could not cache the condition lexicon in %s: %s", path, exc)
+    return frozenset(names)
+
+
+def find_conditions(tokens: Sequence[str], names: Iterable[Name] | None = None) -> list[Name]:
+    """The condition names in a token sequence, longest first at each position, left to right."""
+    lexicon = frozenset(names) if names is not None else condition_names()
+    found: list[Name] = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
+            candidate = tuple(tokens[i : i + n])
+            if candidate in lexicon:
+                found.append(candidate)
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def contains(tokens: Sequence[str], name: Name) -> bool:
+    """Whether `name` occurs in `tokens` as a contiguous run."""
+    n = len(name)
+    return any(tuple(tokens[i : i + n]) == name for i in range(len(tokens) - n + 1))
+
+
+def main() -> None:
+    """`python -m rag.conditions`: build the cached lexicon now (make install does), not on the first ask."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    log.warning("condition lexicon ready: %d names in %s", len(condition_names()), cache_file())
+
+
+if __name__ == "__main__":
+    main()
