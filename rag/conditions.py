@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.atomic import atomic_write_bytes
-from rag.lexical import tokenize
+from rag.lexical import TOKENIZER_VERSION, tokenize
 from rag.vocabulary import common_words
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,14 @@ def core_names(description: str) -> list[Name]:
     return names
 
 
+LEXICON_VERSION = 1  # bump when core_names changes what it keeps
+
+
 def cache_file() -> Path:
-    return Path("~/.cache/guideqa/conditions").expanduser() / f"icd10cm-{_package_version()}.txt"
+    """Keyed by the package's version, this module's rules and the tokeniser's, so a change to any
+    of them builds a new file."""
+    key = f"icd10cm-{_package_version()}-v{LEXICON_VERSION}-t{TOKENIZER_VERSION}"
+    return Path("~/.cache/guideqa/conditions").expanduser() / f"{key}.txt"
 
 
 def _package_version() -> str:
