@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.conditions import contains, find_conditions
-from rag.drug_names import DRUG_STEM
+from rag.drug_names import looks_like_drug
 from rag.lexical import token_runs, tokenize
 from rag.retrieve import Retrieval
 from rag.vocabulary import common_words
@@ -75,7 +75,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
     content = content_terms(retrieval.query_terms)
     unknown = [t for t in content if t not in retrieval.known_terms]
     coverage = 1.0 - len(unknown) / len(content) if content else 0.0
-    drugs = [t for t in unknown if len(t) > 5 and DRUG_STEM.search(t)]
+    drugs = [t for t in unknown if looks_like_drug(t)]
     if not retrieval.hits:
         return Evidence(False, "nothing was retrieved", dense, coverage, unknown)
     if drugs:
@@ -108,10 +108,10 @@ def uncovered_condition(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> tupl
         return None
     tokens = tokenize(retrieval.query)
     lexical = retrieval.snapshot.lexical
-    drugs = [t for t in dict.fromkeys(tokens) if len(t) > 5 and DRUG_STEM.search(t) and lexical.knows(t)]
+    drugs = [t for t in dict.fromkeys(tokens) if looks_like_drug(t) and lexical.knows(t)]
     if not drugs:
         return None
-    passages = [tokenize(h.chunk.embedding_text()) for h in retrieval.hits[:k]]
+    passages = retrieval.hit_tokens[:k]
     conditions = [c for run in token_runs(retrieval.query) for c in find_conditions(run)]
     for condition in conditions:
         if not any(contains(p, condition) for p in passages if any(d in p for d in drugs)):
@@ -133,7 +133,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     common = common_words()
     named = {t for word in _specific_terms(retrieval.query) for t in tokenize(word)}
     terms = list(dict.fromkeys(content_terms(retrieval.query_terms)))
-    passages = [set(tokenize(h.chunk.embedding_text())) for h in retrieval.hits[:k]]
+    passages = [set(tokens) for tokens in retrieval.hit_tokens[:k]]
     seen = set().union(*passages) if passages else set()
     stems = {t[:6] for t in seen if len(t) >= 6}
     missing = [

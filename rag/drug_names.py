@@ -11,3 +11,8 @@ DRUG_STEM = re.compile(
     r"platin|taxel|rubicin|limus|lukast|terol|sone|lone|caine|semide|thiazide|dronate|poetin|"
     r"grastim|kinra|ximab|zumab|umab|parib|rafenib|degib|lisib)$"
 )
+
+
+def looks_like_drug(token: str) -> bool:
+    """A lower-case token long enough to carry one of the stems, and ending in one."""
+    return len(token) > 5 and DRUG_STEM.search(token) is not None

@@ -80,6 +80,11 @@ class Retrieval:
         """Those of `query_terms` that occur somewhere in the corpus."""
         return frozenset(t for t in self.query_terms if self.snapshot.lexical.knows(t))
 
+    @cached_property
+    def hit_tokens(self) -> list[list[str]]:
+        """Each hit's embedding text, tokenised (read by every abstention rule, made once)."""
+        return [tokenize(h.chunk.embedding_text()) for h in self.hits]
+
 
 # ---------------------------------------------------------------- 1. query texts
 def query_texts(query: str, abbreviations: dict[str, str], cfg: RetrievalSettings) -> QueryTexts:
