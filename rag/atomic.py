@@ -37,22 +37,17 @@ def fsync_dir(directory: Path) -> None:
 @contextlib.contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive advisory lock on `path` (created if needed) for the block."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with try_exclusive_lock(path, wait=True):
+        yield
 
 
 @contextlib.contextmanager
-def try_exclusive_lock(path: Path) -> Iterator[bool]:
-    """Like `exclusive_lock`, but never waits: yields whether the lock was taken."""
+def try_exclusive_lock(path: Path, *, wait: bool = False) -> Iterator[bool]:
+    """Like `exclusive_lock`, but (unless `wait`) never waits: yields whether the lock was taken."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a+b") as handle:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             yield False
             return
