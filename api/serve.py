@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import uvicorn
 
+from rag.audit import AUDIT_FILE
 from rag.errors import ConfigurationError
 from rag.settings import Settings
 
@@ -60,7 +61,7 @@ def audit_note(settings: Settings) -> str:
     if not cfg.enabled:
         return "Audit trail off (GUIDEQA_AUDIT=false): answers are not recorded."
     questions = "with question text" if cfg.questions else "question text not stored, only its hash"
-    return (f"Audit trail on: every answer is recorded in {settings.store.resolved_data_dir}/audit.sqlite3 "
+    return (f"Audit trail on: every answer is recorded in {settings.store.resolved_data_dir / AUDIT_FILE} "
             f"({questions}; kept {cfg.retention_days} days).")
 
 

@@ -47,15 +47,15 @@ def _filters(body: AskRequest) -> Filters | None:
     return None if filters.is_empty() and as_of is None else filters
 
 
-def _recorder(request: Request, body: AskRequest, answerer: Answerer, audit: AuditDep,
-              settings: SettingsDep) -> Callable[[Answer], None]:
+def _recorder(request: Request, body: AskRequest, filters: Filters | None, answerer: Answerer,
+              audit: AuditDep, settings: SettingsDep) -> Callable[[Answer], None]:
     """Records an answer in the audit trail (when on); a failed write is logged, never raised."""
     who = key_id(request, settings.api)
 
     def record(answer: Answer) -> None:
         if audit is not None:
             audit.record(answer, who, documents=answerer.index.data.documents, top_k=body.top_k,
-                         filters=_filters(body))
+                         filters=filters)
     return record
 
 
@@ -79,9 +79,10 @@ def ask(body: AskRequest, request: Request, answerer: AnswererDep, settings: Set
     answer built from the same retrieval."""
     started = time.perf_counter()
     mode = _mode(answerer, body)
-    record = _recorder(request, body, answerer, audit, settings)
+    filters = _filters(body)
+    record = _recorder(request, body, filters, answerer, audit, settings)
     try:
-        answer = answerer.ask(body.question, top_k=body.top_k, filters=_filters(body), mode=mode)
+        answer = answerer.ask(body.question, top_k=body.top_k, filters=filters, mode=mode)
     except LLMError as exc:  # the evidence goes out with the 503: record it too
         if exc.evidence is not None:
             record(exc.evidence)
@@ -103,7 +104,8 @@ def ask_stream(body: AskRequest, request: Request, answerer: AnswererDep, settin
     generated (llm mode), then the final verified answer."""
     mode = _mode(answerer, body)
     _log(body, mode, settings, time.perf_counter(), "ask/stream started")
-    events = ask_events(answerer, body.question, top_k=body.top_k, filters=_filters(body),
-                        mode=mode, on_answer=_recorder(request, body, answerer, audit, settings))
+    filters = _filters(body)
+    events = ask_events(answerer, body.question, top_k=body.top_k, filters=filters, mode=mode,
+                        on_answer=_recorder(request, body, filters, answerer, audit, settings))
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
