@@ -12,8 +12,8 @@ unspecified ...), plus abbreviations the description gives in brackets ("[HIV]")
     "Human immunodeficiency virus [HIV] disease" -> ("human", "immunodeficiency", "virus"), ("hiv",)
 
 A one-word name the packaged model's vocabulary has as a common English word ("pain", "cancer")
-is left out: it names a symptom or a whole field more often than the subject of a question (a
-bracketed abbreviation is kept).
+is left out: it names a symptom or a whole field more often than the subject of a question; so is
+a bracketed word among the vocabulary's 5,000 most frequent ("[other]", "[Wells]" -> "well").
 Building it takes about 1.5 s (the package parses its XML), so the names are cached in a text
 file beside the ONNX exports, keyed by the package version.
 """
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rag.atomic import atomic_write_bytes
 from rag.lexical import TOKENIZER_VERSION, tokenize
-from rag.vocabulary import common_words
+from rag.vocabulary import common_words, frequent_words
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,15 @@ def core_names(description: str) -> list[Name]:
     abbreviations = [tuple(tokenize(a)) for a in _BRACKETED.findall(description)]
     head = _QUALIFIER.split(_BRACKETED.sub(" ", description), maxsplit=1)[0]
     name = tuple(t for t in tokenize(head) if t not in GENERIC)
-    names: list[Name] = [a for a in abbreviations if len(a) == 1 and len(a[0]) >= 3]  # HIV, AIDS
+    # HIV, AIDS, chickenpox; not a bracketed everyday word ("[other]", "[Wells]", "[MEN]")
+    everyday = frequent_words()
+    names: list[Name] = [a for a in abbreviations if len(a) == 1 and len(a[0]) >= 3 and a[0] not in everyday]
     if name and len(name) <= MAX_WORDS and not (len(name) == 1 and (name[0] in common or len(name[0]) < 4)):
         names.append(name)
     return names
 
 
-LEXICON_VERSION = 1  # bump when core_names changes what it keeps
+LEXICON_VERSION = 2  # bump when core_names changes what it keeps
 
 
 def cache_file() -> Path:

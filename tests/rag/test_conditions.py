@@ -32,6 +32,14 @@ def test_core_names_drop_qualifiers_and_generic_heads():
     assert core_names("Pain, unspecified") == []  # a common word alone names no subject
 
 
+def test_a_bracketed_everyday_word_is_not_a_condition():
+    # L98.3 and P07.3: brackets hold eponyms and synonyms too, and "other" or "well" in a question
+    # must not read as a condition the passages fail to name
+    assert core_names("Eosinophilic cellulitis [Wells]") == [("eosinophilic", "cellulitis")]
+    assert core_names("Preterm [premature] newborn [other]") == [("premature",), ("preterm", "newborn")]
+    assert ("hiv",) in core_names("Human immunodeficiency virus [HIV] disease")
+
+
 def test_stop_words_split_runs_so_phrases_never_join_across_them():
     assert token_runs("directly toxic to the liver") == [["directly", "toxic"], ["liver"]]
     runs = token_runs("Can it be used in adults with sickle cell disease?")
