@@ -26,6 +26,7 @@ class RichProgress(SyncProgress):
         self.progress = progress
         self.files = progress.add_task("files", total=None)
         self.chunks = progress.add_task("chunks embedded", total=None)
+        self.quotes = progress.add_task("quotes embedded", total=None)
         self.ocr: TaskID | None = None
 
     def start(self, total_files: int) -> None:
@@ -39,6 +40,9 @@ class RichProgress(SyncProgress):
 
     def embedded(self, n_chunks: int) -> None:
         self.progress.advance(self.chunks, n_chunks)
+
+    def quotes_embedded(self, n_quotes: int) -> None:
+        self.progress.advance(self.quotes, n_quotes)
 
     def ocr_started(self, n_pages: int) -> None:
         if self.ocr is None:
@@ -99,6 +103,7 @@ def print_report(report: IngestReport) -> None:
     if report.repaired:
         table.add_row("repaired", str(len(report.repaired)), ", ".join(report.repaired))
     table.add_row("chunks embedded", str(report.chunks_embedded), "")
+    table.add_row("quotes embedded", str(report.quotes_embedded), "")
     if report.ocr_pages:
         per_page = report.ocr_seconds / report.ocr_pages
         table.add_row("pages OCR'd", str(report.ocr_pages), f"{report.ocr_seconds:.1f} s ({per_page:.2f} s/page)")

@@ -18,7 +18,7 @@ from rag.errors import EmptyDocumentError
 from rag.settings import IngestSettings
 from rag.types import Chunk, Document
 
-PIPELINE_VERSION = "4"  # bump when loading, normalisation, chunking or criteria extraction changes
+PIPELINE_VERSION = "5"  # bump when loading, normalisation, chunking, quotes or criteria extraction changes
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ from rag.errors import IngestError
 from rag.index import Index
 from rag.lexical import LEXICAL_FILE, LexicalIndex
 from rag.manifest import ManifestData
+from rag.quotes import embed_quotes
 from rag.types import DocumentRecord, DuplicateFile, FailedFile, IngestReport
 from rag.versions.dates import iso_date, stated_effective_date
 from rag.versions.select import starts
@@ -103,6 +104,11 @@ class _Run:
             parallel=self.index.settings.embedder.ingest_runs(),
         )
         self.index.store.add(chunks, vectors)
+        quotes = embed_quotes(chunks, self.index.embedder,
+                              batch_size=self.index.settings.embedder.batch_size,
+                              parallel=self.index.settings.embedder.ingest_runs(),
+                              progress=self.progress.quotes_embedded)
+        self.index.store.add_quotes(quotes.vectors)
         record = DocumentRecord(
             doc_id=doc.doc_id,
             content_hash=doc.content_hash,
@@ -130,6 +136,7 @@ class _Run:
         else:
             self.report.added.append(doc.doc_id)
         self.report.chunks_embedded += len(chunks)
+        self.report.quotes_embedded += quotes.embedded
         self.report.ocr_pages += len(doc.ocr_pages)
         self.report.ocr_seconds = round(self.report.ocr_seconds + prepared.ocr_seconds, 3)
         self.report.warnings.extend(f"{doc.doc_id}: {w}" for w in doc.warnings)

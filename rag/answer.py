@@ -20,11 +20,12 @@ from rag.criteria.judges import LeafJudge, LLMJudge, RuleJudge
 from rag.criteria.select import Selection, select_tree
 from rag.criteria.tree import VERDICT_OF, PolicyCriteria, annotate, leaves
 from rag.errors import ConfigurationError, LLMError
-from rag.extractive import NO_VERDICT_NOTE, extractive_draft
+from rag.extractive import NO_VERDICT_NOTE, extractive_draft, quote_policy
 from rag.index import Index
 from rag.llm import generate, make_chat_model, model_name, stream_reply
 from rag.prompts import CRITERIA_PROMPT_VERSION, PROMPT_VERSION
 from rag.questions import is_coverage_request, is_necessity_question
+from rag.quotes import quote_similarity
 from rag.reply_stream import AnswerTextStream
 from rag.retrieve import Retrieval, Retriever
 from rag.types import (
@@ -152,7 +153,11 @@ class Answerer:
         if not evidence.sufficient:
             return self._abstain(base, evidence)
         if mode == "extractive":
-            return self._finish(base, extractive_draft(retrieval), True, retrieval, evidence, mode)
+            policy = quote_policy(retrieval.query)
+            similarity = quote_similarity(self.index.store, self.index.embedder, retrieval.query,
+                                          [h.chunk for h in retrieval.hits]) if policy.dense_weight else None
+            draft = extractive_draft(retrieval, similarity, policy)
+            return self._finish(base, draft, True, retrieval, evidence, mode)
         chat = self._require_chat(llm)
         base.model, base.prompt_version = model_name(chat), PROMPT_VERSION
         with self._evidence_on_failure(retrieval):

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.errors import StoreError, StoreUnavailableError
-from rag.store import ChunkStore, StoredHit
+from rag.store import ChunkStore, QuoteVectors, StoredHit
 from rag.types import Chunk, Filters
 
 log = logging.getLogger(__name__)
@@ -82,18 +82,28 @@ def http_client(url: str) -> Any:
     return client
 
 
+QUOTES_SUFFIX = "-quotes"
+
+
 class ChromaStore(ChunkStore):
+    """Chunks in one collection; their quotes' vectors in a second (`<collection>-quotes`), one
+    record per quote: id `<chunk id>#<i>`, metadata chunk_id, i, start, end."""
+
     def __init__(self, client: Any, collection: str, where: str) -> None:
         self._client = client
         self._name = collection
         self._where_desc = where
         try:
-            self._col = client.get_or_create_collection(
-                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
+            self._col = self._open(collection)
+            self._quotes = self._open(collection + QUOTES_SUFFIX)
             self._max_batch = int(client.get_max_batch_size())
         except Exception as exc:  # chromadb raises many types; one actionable error
             raise StoreError(f"Could not open the Chroma collection {collection!r} at {where}: {exc}") from exc
+
+    def _open(self, name: str) -> Any:
+        return self._client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
 
     @classmethod
     def persistent(cls, path: Path, collection: str) -> ChromaStore:
@@ -125,7 +135,38 @@ class ChromaStore(ChunkStore):
     def delete(self, chunk_ids: Sequence[str]) -> None:
         ids = list(chunk_ids)
         for i in range(0, len(ids), self._max_batch):
-            self._col.delete(ids=ids[i : i + self._max_batch])
+            part = ids[i : i + self._max_batch]
+            self._quotes.delete(where={"chunk_id": {"$in": part}})
+            self._col.delete(ids=part)
+
+    def add_quotes(self, quotes: Sequence[QuoteVectors]) -> None:
+        rows = [(q.chunk_id, i, span, vector) for q in quotes
+                for i, (span, vector) in enumerate(zip(q.spans, q.vectors, strict=True))]
+        chunk_ids = [q.chunk_id for q in quotes]
+        for i in range(0, len(chunk_ids), self._max_batch):  # a chunk's quotes are replaced whole
+            self._quotes.delete(where={"chunk_id": {"$in": chunk_ids[i : i + self._max_batch]}})
+        for i in range(0, len(rows), self._max_batch):
+            part = rows[i : i + self._max_batch]
+            self._quotes.upsert(
+                ids=[f"{cid}#{n}" for cid, n, _, _ in part],
+                embeddings=np.asarray([v for *_, v in part], dtype=np.float32),
+                metadatas=[{"chunk_id": cid, "i": n, "start": s, "end": e} for cid, n, (s, e), _ in part],
+            )
+
+    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
+        wanted = list(dict.fromkeys(chunk_ids))
+        rows: dict[str, list[tuple[int, tuple[int, int], np.ndarray]]] = {}
+        for i in range(0, len(wanted), self._max_batch):
+            result = self._quotes.get(where={"chunk_id": {"$in": wanted[i : i + self._max_batch]}},
+                                      include=["embeddings", "metadatas"])
+            for meta, vector in zip(result["metadatas"], result["embeddings"], strict=True):
+                rows.setdefault(meta["chunk_id"], []).append(
+                    (meta["i"], (meta["start"], meta["end"]), np.asarray(vector, dtype=np.float32)))
+        out = {}
+        for cid, found in rows.items():
+            found.sort(key=lambda r: r[0])
+            out[cid] = QuoteVectors(cid, tuple(r[1] for r in found), np.stack([r[2] for r in found]))
+        return out
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[StoredHit]:
         if k <= 0:
@@ -167,7 +208,7 @@ class ChromaStore(ChunkStore):
         return int(self._col.count())
 
     def reset(self) -> None:
-        self._client.delete_collection(self._name)
-        self._col = self._client.get_or_create_collection(
-            self._name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
+        for name in (self._name, self._name + QUOTES_SUFFIX):
+            self._client.delete_collection(name)
+        self._col = self._open(self._name)
+        self._quotes = self._open(self._name + QUOTES_SUFFIX)

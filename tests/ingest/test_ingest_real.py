@@ -31,6 +31,18 @@ def test_corpus_into_embedded_chroma_with_the_real_embedder(tmp_path, real_embed
     assert any(c.section and "Dosage" in c.section for c in chunks if c.doc_id == "luspatercept-drug-information")
     hits = index.store.query(real_embedder.embed_query("What is the starting dose of luspatercept?"), k=3)
     assert any("1 mg/kg" in h.chunk.text for h in hits)
+    # each chunk's quotes were stored beside it, in Chroma, with the model's own vectors
+    from rag.quotes import quote_similarity, quote_spans
+
+    question = "What is the starting dose of luspatercept?"
+    dose = "The initial dose is generally 1 mg/kg every three weeks."
+    top = [h.chunk for h in hits]
+    assert report.quotes_embedded > 0
+    assert set(index.store.quotes([c.chunk_id for c in top])) == {c.chunk_id for c in top}
+    sims = quote_similarity(index.store, real_embedder, question, top)
+    key = next((c.chunk_id, s) for c in top for s in quote_spans(c) if c.text[s[0]:s[1]].strip() == dose)
+    assert sims[key] == pytest.approx(float(real_embedder.embed_query(dose) @ real_embedder.embed_query(question)),
+                                      abs=1e-4)
     again = sync(Index(index.settings, real_embedder), [CORPUS])
     assert sorted(again.unchanged) == CORPUS_IDS and again.chunks_embedded == 0
 

@@ -63,7 +63,8 @@ def test_first_sync_adds_everything(index, corpus):
     report = sync(index, [corpus])
     assert report.added == ["doc0", "doc1", "doc2"]
     assert report.failed == [] and report.unchanged == []
-    assert report.chunks_embedded == index.embedder.embedded > 0
+    assert report.chunks_embedded > 0 and report.quotes_embedded > 0
+    assert report.chunks_embedded + report.quotes_embedded == index.embedder.embedded
     assert stored_ids(index) == sorted(index.data.committed_ids())
     assert report.corpus_version == index.corpus_version != ""
 
@@ -111,6 +112,19 @@ def test_prune_removes_vanished_documents_only_when_asked(index, corpus):
     assert pruned.removed == ["doc2"]
     assert "doc2" not in index.data.documents
     assert index.store.ids("doc2") == []
+
+
+def test_every_committed_chunk_has_its_quotes_stored_and_they_go_with_it(index, corpus):
+    from rag.quotes import quote_spans
+
+    sync(index, [corpus])
+    chunks = index.store.get(sorted(index.data.committed_ids()))
+    stored = index.store.quotes([c.chunk_id for c in chunks])
+    assert stored and all(list(stored[c.chunk_id].spans) == quote_spans(c) for c in chunks if quote_spans(c))
+    doc2 = index.store.ids("doc2")
+    (corpus / "doc2.md").unlink()
+    sync(index, [corpus], prune=True)
+    assert index.store.quotes(doc2) == {}
 
 
 def test_same_content_under_two_paths_is_reported_once(index, corpus):

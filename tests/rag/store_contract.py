@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.embeddings import HashEmbedder
-from rag.store import ChunkStore
+from rag.store import ChunkStore, QuoteVectors
 from rag.types import Chunk, Filters
 
 EMB = HashEmbedder(64)
@@ -78,3 +78,31 @@ class StoreContract:
         assert store.count() == 0
         self.fill(store)
         assert store.count() == 4
+
+    def quotes(self, chunk: Chunk, n: int) -> QuoteVectors:
+        spans = tuple((i * 10, i * 10 + 9) for i in range(n))
+        return QuoteVectors(chunk.chunk_id, spans, EMB.embed_batch([f"{chunk.text} {i}" for i in range(n)]))
+
+    def test_quotes_round_trip_in_span_order(self, store: ChunkStore) -> None:
+        self.fill(store)
+        a0, a1 = self.quotes(CHUNKS[0], 3), self.quotes(CHUNKS[1], 12)  # more than 10: "#10" sorts before "#2"
+        store.add_quotes([a0, a1])
+        got = store.quotes(["a-1", "a-0", "b-0"])
+        assert set(got) == {"a-0", "a-1"}  # b-0 has none stored
+        for want in (a0, a1):
+            assert got[want.chunk_id].spans == want.spans
+            np.testing.assert_allclose(got[want.chunk_id].vectors, want.vectors, atol=1e-6)
+
+    def test_adding_quotes_again_replaces_them_whole(self, store: ChunkStore) -> None:
+        self.fill(store)
+        store.add_quotes([self.quotes(CHUNKS[0], 4)])
+        store.add_quotes([self.quotes(CHUNKS[0], 2)])
+        assert len(store.quotes(["a-0"])["a-0"].spans) == 2
+
+    def test_deleting_a_chunk_deletes_its_quotes_and_reset_drops_all(self, store: ChunkStore) -> None:
+        self.fill(store)
+        store.add_quotes([self.quotes(c, 2) for c in CHUNKS])
+        store.delete(["a-0"])
+        assert set(store.quotes([c.chunk_id for c in CHUNKS])) == {"a-1", "b-0", "c-0"}
+        store.reset()
+        assert store.quotes([c.chunk_id for c in CHUNKS]) == {}

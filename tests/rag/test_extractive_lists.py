@@ -1,4 +1,4 @@
-"""A lead-in sentence ending in ':' is quoted with the list items under it (rag/extractive.py)."""
+"""A lead-in sentence ending in ':' is quoted with the list items under it (rag/quotes.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.extractive import LIST_QUOTE_CHARS, _with_lists
+from rag.quotes import LIST_QUOTE_CHARS, with_lists
 from rag.sentences import split_sentences
 
 pytestmark = pytest.mark.unit
@@ -23,7 +23,7 @@ def lead_in_passage() -> str:
 
 def test_a_lead_in_is_quoted_with_its_list():
     text = lead_in_passage()
-    spans = _with_lists(text, split_sentences(text))
+    spans = with_lists(text, split_sentences(text))
     first = text[spans[0][0] : spans[0][1]]
     assert first.startswith(LEAD_IN)
     assert "Ring sideroblast percentage or SF3B1 mutation status" in first
@@ -33,4 +33,4 @@ def test_a_lead_in_is_quoted_with_its_list():
 
 def test_other_sentences_are_unchanged():
     text = "The committee met in the morning. Nobody objected.\n\nThe minutes were sent."
-    assert _with_lists(text, split_sentences(text)) == split_sentences(text)
+    assert with_lists(text, split_sentences(text)) == split_sentences(text)

@@ -1,0 +1,104 @@
+"""Quotes: the statement sentences of a chunk that an answer may cite, and their vectors.
+
+A quote is a sentence of a chunk that states something (not a heading, a question or a fragment),
+a list's lead-in ("... is approved to treat:") together with the items under it. The extractive
+answer cites quotes; to rank them by meaning as well as by words, every quote is embedded at
+ingest beside its chunk (`ChunkStore.add_quotes`), and at answer time the question's vector is
+compared with the stored ones, so the model never runs on the candidate sentences of a question.
+An index built before quotes were stored still answers: its quotes are embedded when first
+asked for, and `guideqa ingest` stores them for good (the pipeline version changed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.embeddings import Embedder, ProgressFn
+from rag.sentences import split_sentences
+from rag.store import ChunkStore, QuoteVectors
+from rag.types import Chunk
+
+LIST_QUOTE_CHARS = 500
+_LIST_ITEM = re.compile(r"\s*(?:[-*•◦▪–]|\d{1,2}[.)]|\(?[a-z]\))\s+")
+
+Span = tuple[int, int]
+
+
+def is_statement(text: str, section: str | None) -> bool:
+    """Evidence is a statement: not a heading, not a question, not a fragment."""
+    words = text.split()
+    if len(text) < 25 or len(words) < 4 or text.endswith("?"):
+        return False
+    if section and text.strip("#*: ").lower() == section.split(" > ")[-1].strip("#*: ").lower():
+        return False
+    return not (len(words) <= 10 and text[-1].isalnum() and "\n" not in text and text.istitle())
+
+
+def with_lists(text: str, spans: list[Span]) -> list[Span]:
+    """The sentences, a lead-in ("... is approved to treat:") quoted with the list items that
+    follow it (up to LIST_QUOTE_CHARS), since alone it answers nothing."""
+    out = []
+    for i, (start, end) in enumerate(spans):
+        if text[start:end].rstrip().endswith(":"):
+            j = i + 1
+            while j < len(spans) and _LIST_ITEM.match(text[spans[j][0]:spans[j][1]]) \
+                    and spans[j][1] - start <= LIST_QUOTE_CHARS:
+                end, j = spans[j][1], j + 1
+        out.append((start, end))
+    return out
+
+
+def quote_spans(chunk: Chunk) -> list[Span]:
+    """The character spans (in `chunk.text`) of the chunk's quotes, in reading order."""
+    return [(start, end) for start, end in with_lists(chunk.text, split_sentences(chunk.text))
+            if is_statement(chunk.text[start:end].strip(), chunk.section)]
+
+
+def quote_text(chunk: Chunk, span: Span) -> str:
+    return chunk.text[span[0]:span[1]].strip()
+
+
+@dataclass(frozen=True)
+class EmbeddedQuotes:
+    vectors: list[QuoteVectors]  # one per chunk, in the order given
+    embedded: int  # distinct sentences the model ran on
+
+
+def embed_quotes(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: int = 1,
+                 parallel: int = 1, progress: ProgressFn | None = None) -> EmbeddedQuotes:
+    """Every quote of `chunks` embedded. A sentence that overlapping chunks share is embedded once."""
+    spans = [quote_spans(c) for c in chunks]
+    texts = list(dict.fromkeys(quote_text(c, s) for c, ss in zip(chunks, spans, strict=True) for s in ss))
+    vectors = embedder.embed_documents(texts, batch_size=batch_size, parallel=parallel, progress=progress)
+    row = {text: i for i, text in enumerate(texts)}
+    out = [QuoteVectors(c.chunk_id, tuple(ss), vectors[[row[quote_text(c, s)] for s in ss]])
+           for c, ss in zip(chunks, spans, strict=True)]
+    return EmbeddedQuotes(out, len(texts))
+
+
+def quote_similarity(store: ChunkStore, embedder: Embedder, question: str,
+                     chunks: Sequence[Chunk]) -> dict[tuple[str, Span], float]:
+    """Cosine similarity of the question to each quote of `chunks`, keyed by (chunk id, span).
+    Stored vectors are used where their spans still match the chunk's quotes; the rest (an
+    index built before quotes were stored) are embedded now."""
+    stored = store.quotes([c.chunk_id for c in chunks])
+    have: dict[tuple[str, Span], np.ndarray] = {}
+    missing: list[Chunk] = []
+    for chunk in chunks:
+        found = stored.get(chunk.chunk_id)
+        if found is None or list(found.spans) != quote_spans(chunk):
+            missing.append(chunk)
+            continue
+        have.update({(chunk.chunk_id, span): found.vectors[i] for i, span in enumerate(found.spans)})
+    for fresh in embed_quotes(missing, embedder).vectors if missing else []:
+        have.update({(fresh.chunk_id, span): fresh.vectors[i] for i, span in enumerate(fresh.spans)})
+    if not have:
+        return {}
+    query = embedder.embed_query(question)
+    keys = list(have)
+    scores = np.stack([have[k] for k in keys]) @ query
+    return {k: float(s) for k, s in zip(keys, scores, strict=True)}

@@ -1,0 +1,110 @@
+"""Quotes (rag/quotes.py): the sentences an extractive answer may cite, embedded at ingest and
+compared with the question at answer time; and the floors that choose among them
+(rag/extractive.py). Sentences are verbatim from corpus/luspatercept-drug-information.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.embeddings import HashEmbedder
+from rag.extractive import BROAD, SHARP, Candidate, above_floors, quote_policy
+from rag.quotes import embed_quotes, quote_similarity, quote_spans, quote_text
+from rag.store import InMemoryStore
+from rag.types import Chunk
+
+pytestmark = pytest.mark.unit
+
+ROUTE = "Luspatercept is administered subcutaneously (under the skin)."
+DOSE = "The initial dose is generally 1 mg/kg every three weeks."
+VARIES = "Dosage varies based on the underlying condition and individual response."
+LIST = ("Common side effects (>10%) may include:\n- dizziness, fatigue, headache\n"
+        "- hypertension, abdominal pain\n")
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts):
+        self.texts.extend(texts)
+        return super().embed_batch(texts)
+
+
+def chunk(chunk_id: str, text: str, section: str | None = "Dosage") -> Chunk:
+    return Chunk(chunk_id=chunk_id, doc_id="luspatercept-drug-information", text=text, title="Luspatercept",
+                 doc_type="drug_label", section=section, char_start=0, char_end=len(text), ordinal=0)
+
+
+def test_quote_spans_are_the_statements_with_list_items_under_their_lead_in():
+    c = chunk("c1", f"Dosage\n\n{ROUTE}  {VARIES}  Is it safe?\n\n{LIST}")
+    texts = [quote_text(c, s) for s in quote_spans(c)]
+    assert texts[:2] == [ROUTE, VARIES]  # the heading and the question are not quotes
+    assert texts[2].startswith("Common side effects") and texts[2].endswith("abdominal pain")
+    assert texts[3:] == ["- dizziness, fatigue, headache", "- hypertension, abdominal pain"]  # also alone
+    assert all(c.text[s:e].strip() == t for (s, e), t in zip(quote_spans(c), texts, strict=True))
+
+
+def test_a_sentence_two_overlapping_chunks_share_is_embedded_once():
+    embedder = CountingEmbedder()
+    a, b = chunk("a", f"{ROUTE}  {VARIES}"), chunk("b", f"{VARIES}  {DOSE}")
+    done = embed_quotes([a, b], embedder)
+    assert sorted(embedder.texts) == sorted([ROUTE, VARIES, DOSE]) and done.embedded == 3
+    by_chunk = {q.chunk_id: q for q in done.vectors}
+    assert [quote_text(b, s) for s in by_chunk["b"].spans] == [VARIES, DOSE]
+    np.testing.assert_allclose(by_chunk["a"].vectors[1], by_chunk["b"].vectors[0])  # the shared one
+    np.testing.assert_allclose(by_chunk["b"].vectors[1], HashEmbedder(64).embed_query(DOSE), atol=1e-6)
+
+
+def test_similarity_reads_stored_vectors_and_embeds_only_what_is_missing():
+    store, embedder = InMemoryStore(), CountingEmbedder()
+    stored, fresh = chunk("stored", f"{ROUTE}  {DOSE}"), chunk("fresh", f"{VARIES}  {DOSE}")
+    store.add_quotes(embed_quotes([stored], embedder).vectors)
+    embedder.texts.clear()
+    sims = quote_similarity(store, embedder, "What is the starting dose?", [stored, fresh])
+    assert sorted(embedder.texts[:-1]) == sorted([VARIES, DOSE])  # not the stored chunk's
+    assert embedder.texts[-1] == "What is the starting dose?"
+    query = HashEmbedder(64).embed_query("What is the starting dose?")
+    for c in (stored, fresh):
+        for span in quote_spans(c):
+            expected = float(HashEmbedder(64).embed_query(quote_text(c, span)) @ query)
+            assert sims[(c.chunk_id, span)] == pytest.approx(expected, abs=1e-5)
+
+
+def test_stored_quotes_whose_spans_no_longer_match_are_embedded_again():
+    store, embedder = InMemoryStore(), CountingEmbedder()
+    old = chunk("c", f"{ROUTE}  {DOSE}")
+    store.add_quotes(embed_quotes([old], embedder).vectors)
+    changed = chunk("c", f"{ROUTE}  {VARIES}  {DOSE}")  # same id, other sentences (another splitter)
+    embedder.texts.clear()
+    sims = quote_similarity(store, embedder, "route", [changed])
+    assert set(sims) == {("c", s) for s in quote_spans(changed)}
+    assert sorted(embedder.texts[:-1]) == sorted([ROUTE, VARIES, DOSE])
+
+
+def cand(doc_id: str, score: float, start: int = 0) -> Candidate:
+    return Candidate(source=1, doc_id=doc_id, start=start, end=start + 1, text=f"{doc_id} {start}",
+                     tokens=frozenset({doc_id, str(start)}), score=score)
+
+
+def test_the_sharp_policy_keeps_a_corroborating_document_and_drops_asides():
+    doc_floor, floor = SHARP.doc_share_of_best, SHARP.share_of_doc_best
+    best, near, far = 10.0, 10.0 * (doc_floor + 0.05), 10.0 * (doc_floor - 0.05)
+    cands = [
+        cand("label", best), cand("label", best * (floor + 0.05), 1),
+        cand("label", best * (floor - 0.05), 2),  # an aside of the best document
+        cand("review", near), cand("review", near * (floor - 0.05), 1),
+        cand("abstract", far),  # a document that is nowhere near
+    ]
+    kept = {(c.doc_id, c.start) for c in above_floors(cands, SHARP)}
+    assert kept == {("label", 0), ("label", 1), ("review", 0)}
+    broad = {(c.doc_id, c.start) for c in above_floors(cands, BROAD)}  # one share of the best
+    assert broad == {(c.doc_id, c.start) for c in cands if c.score >= BROAD.share_of_best * best}
+
+
+def test_necessity_questions_get_the_broad_policy_and_questions_of_fact_the_sharp_one():
+    assert quote_policy("Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and "
+                        "platelets 57,000 whose plan is azacitidine and then a transplant?") is BROAD
+    assert quote_policy("What is the starting dose of luspatercept?") is SHARP
+    assert BROAD.dense_weight == 0 < SHARP.dense_weight  # no quote vectors needed for the broad one
