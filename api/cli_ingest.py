@@ -26,7 +26,6 @@ class RichProgress(SyncProgress):
         self.progress = progress
         self.files = progress.add_task("files", total=None)
         self.chunks = progress.add_task("chunks embedded", total=None)
-        self.quotes = progress.add_task("quotes embedded", total=None)
         self.ocr: TaskID | None = None
 
     def start(self, total_files: int) -> None:
@@ -40,9 +39,6 @@ class RichProgress(SyncProgress):
 
     def embedded(self, n_chunks: int) -> None:
         self.progress.advance(self.chunks, n_chunks)
-
-    def quotes_embedded(self, n_quotes: int) -> None:
-        self.progress.advance(self.quotes, n_quotes)
 
     def ocr_started(self, n_pages: int) -> None:
         if self.ocr is None:

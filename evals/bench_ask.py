@@ -38,6 +38,7 @@ from rag.embeddings import make_embedder  # noqa: E402
 from rag.index import Index  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
 from rag.settings import EmbedderSettings, Settings, StoreSettings  # noqa: E402
+from rag.store import QuoteVectors  # noqa: E402
 from rag.types import DocumentRecord  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,10 +68,12 @@ def warm_latency(index: Index, qs: list[str], rounds: int) -> dict:
 
 
 def scale_up(index: Index, target: int, seed: int = 0) -> int:
-    """Copy the committed chunks under new doc ids until the store holds `target` chunks."""
+    """Copy the committed chunks (and their quote vectors) under new doc ids until the store holds
+    `target` chunks."""
     data = index.manifest.load()
     base = index.store.get(sorted(data.committed_ids()))
     vectors = index.embedder.embed_documents([c.embedding_text() for c in base])
+    quotes = list(index.store.quotes([c.chunk_id for c in base]).values())  # answers read them too
     rng = np.random.default_rng(seed)
     lexical = LexicalIndex(entries=dict(index.lexical.entries))
     copies = max(0, (target - len(base)) // len(base))
@@ -80,6 +83,7 @@ def scale_up(index: Index, target: int, seed: int = 0) -> int:
         noisy = vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
         noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
         index.store.add(chunks, noisy)
+        index.store.add_quotes([QuoteVectors(f"{q.chunk_id}-x{n}", q.spans, q.vectors) for q in quotes])
         for doc_id in {c.doc_id for c in chunks}:
             original = data.documents[doc_id.rsplit("-x", 1)[0]]
             data.documents[doc_id] = DocumentRecord(**original.model_dump(exclude={"doc_id", "chunk_ids"}),

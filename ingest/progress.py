@@ -16,9 +16,6 @@ class SyncProgress:
 
     def embedded(self, n_chunks: int) -> None: ...
 
-    def quotes_embedded(self, n_quotes: int) -> None:
-        """Quotes (the sentences answers cite, see rag.quotes) were embedded."""
-
     def ocr_started(self, n_pages: int) -> None:
         """A file's pages without a text layer (or all, GUIDEQA_OCR=force) are about to be OCR'd."""
 

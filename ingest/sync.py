@@ -28,7 +28,7 @@ from rag.errors import IngestError
 from rag.index import Index
 from rag.lexical import LEXICAL_FILE, LexicalIndex
 from rag.manifest import ManifestData
-from rag.quotes import embed_quotes
+from rag.quotes import embed_chunks
 from rag.types import DocumentRecord, DuplicateFile, FailedFile, IngestReport
 from rag.versions.dates import iso_date, stated_effective_date
 from rag.versions.select import starts
@@ -97,18 +97,12 @@ class _Run:
         old = self.data.documents.get(doc.doc_id)
         self._open_journal()
         chunks = prepared.chunks
-        vectors = self.index.embedder.embed_documents(
-            [c.embedding_text() for c in chunks],
-            batch_size=self.index.settings.embedder.batch_size,
-            progress=self.progress.embedded,
-            parallel=self.index.settings.embedder.ingest_runs(),
-        )
-        self.index.store.add(chunks, vectors)
-        quotes = embed_quotes(chunks, self.index.embedder,
-                              batch_size=self.index.settings.embedder.batch_size,
-                              parallel=self.index.settings.embedder.ingest_runs(),
-                              progress=self.progress.quotes_embedded)
-        self.index.store.add_quotes(quotes.vectors)
+        embedded = embed_chunks(chunks, self.index.embedder,
+                                batch_size=self.index.settings.embedder.batch_size,
+                                parallel=self.index.settings.embedder.ingest_runs(),
+                                progress=self.progress.embedded)
+        self.index.store.add(chunks, embedded.vectors)
+        self.index.store.add_quotes(embedded.quotes)
         record = DocumentRecord(
             doc_id=doc.doc_id,
             content_hash=doc.content_hash,
@@ -136,7 +130,7 @@ class _Run:
         else:
             self.report.added.append(doc.doc_id)
         self.report.chunks_embedded += len(chunks)
-        self.report.quotes_embedded += quotes.embedded
+        self.report.quotes_embedded += embedded.n_quotes
         self.report.ocr_pages += len(doc.ocr_pages)
         self.report.ocr_seconds = round(self.report.ocr_seconds + prepared.ocr_seconds, 3)
         self.report.warnings.extend(f"{doc.doc_id}: {w}" for w in doc.warnings)

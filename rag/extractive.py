@@ -45,7 +45,7 @@ class QuotePolicy:
     share_of_doc_best: float = 0.0  # ... and it at least this share of its document's best
 
 
-SHARP = QuotePolicy(max_sentences=8, per_source=3, dense_weight=4.0, doc_share_of_best=0.75,
+SHARP = QuotePolicy(max_sentences=8, per_source=3, dense_weight=4.0, doc_share_of_best=0.8,
                     share_of_doc_best=0.65)
 """Questions of fact. Calibrated on the calibrate half of evals/gold/calibration.jsonl (README,
 "Sharper quotes"): a document near the best is quoted (corroboration), an aside is not."""

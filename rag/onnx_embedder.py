@@ -17,12 +17,13 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.embeddings import PACKAGED_MODEL, Embedder, model_name, resolve_model_path
+from rag.embeddings import PACKAGED_MODEL, Embedder, ProgressFn, Span, model_name, resolve_model_path
 from rag.errors import EmbedderError
 from rag.onnx_export import INT8_RECIPE
 
@@ -117,12 +118,58 @@ class OnnxEmbedder(Embedder):
         return self._run(texts)
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
+        hidden, mask, _ = self._states(texts)
+        return mean_pool_normalize(hidden, mask)
+
+    def _states(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[tuple[int, int]]]]:
+        """The model's token states, the attention mask and each token's character offsets."""
         encodings = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         types = np.array([e.type_ids for e in encodings], dtype=np.int64)
         (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
-        return mean_pool_normalize(hidden, mask)
+        return hidden, mask, [list(e.offsets) for e in encodings]
+
+    def embed_with_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[Span]], *, batch_size: int = 1,
+        parallel: int = 1, progress: ProgressFn | None = None,
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Late pooling: one run per text gives its vector and, for each span, the mean of the
+        text's token states over the span's tokens, L2-normalised. A span past the model's
+        length limit (truncated away) is embedded alone."""
+        self._load()
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32), []
+
+        def run(i: int) -> tuple[np.ndarray, np.ndarray]:
+            hidden, mask, offsets = self._states([texts[i]])
+            return mean_pool_normalize(hidden, mask)[0], _pool_spans(hidden[0], offsets[0], spans[i])
+
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        vectors = np.empty((len(texts), self._dim), dtype=np.float32)
+        span_vectors: list[np.ndarray] = [np.empty((0, self._dim), dtype=np.float32)] * len(texts)
+        with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="embed") as pool:
+            for i, (vector, pooled) in zip(order, pool.map(run, order), strict=True):
+                vectors[i], span_vectors[i] = vector, pooled
+                if progress:
+                    progress(1)
+        for i, pooled in enumerate(span_vectors):  # spans the model never saw, embedded alone
+            lost = [j for j in range(len(pooled)) if not np.isfinite(pooled[j]).all()]
+            if lost:
+                pooled[lost] = self.embed_batch([texts[i][spans[i][j][0]:spans[i][j][1]] for j in lost])
+        return vectors, span_vectors
+
+
+def _pool_spans(hidden: np.ndarray, offsets: list[tuple[int, int]], spans: Sequence[Span]) -> np.ndarray:
+    """For each span, the L2-normalised mean of the states of the tokens inside it; a row of NaN
+    when no token is (the span lies past the truncation)."""
+    out = np.full((len(spans), hidden.shape[-1]), np.nan, dtype=np.float32)
+    for j, (start, end) in enumerate(spans):
+        rows = [t for t, (a, b) in enumerate(offsets) if b > a and a >= start and b <= end]
+        if rows:
+            pooled = hidden[rows].astype(np.float32).mean(axis=0)
+            out[j] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+    return out
 
 
 def mean_pool_normalize(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -2,11 +2,12 @@
 
 A quote is a sentence of a chunk that states something (not a heading, a question or a fragment),
 a list's lead-in ("... is approved to treat:") together with the items under it. The extractive
-answer cites quotes; to rank them by meaning as well as by words, every quote is embedded at
-ingest beside its chunk (`ChunkStore.add_quotes`), and at answer time the question's vector is
-compared with the stored ones, so the model never runs on the candidate sentences of a question.
-An index built before quotes were stored still answers: its quotes are embedded when first
-asked for, and `guideqa ingest` stores them for good (the pipeline version changed).
+answer cites quotes; to rank them by meaning as well as by words, every quote gets a vector at
+ingest, from its chunk's own model run (late pooling, see `embed_chunks`), stored beside the
+chunk (`ChunkStore.add_quotes`); at answer time the question's vector is compared with the stored
+ones, so the model never runs on the candidate sentences of a question. An index built before
+quotes were stored still answers: a passage's quotes are computed when it is first quoted, and
+`guideqa ingest` stores them for good (the pipeline version changed).
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.embeddings import Embedder, ProgressFn
+from rag.embeddings import Embedder, ProgressFn, Span
 from rag.sentences import split_sentences
 from rag.store import ChunkStore, QuoteVectors
 from rag.types import Chunk
 
 LIST_QUOTE_CHARS = 500
 _LIST_ITEM = re.compile(r"\s*(?:[-*•◦▪–]|\d{1,2}[.)]|\(?[a-z]\))\s+")
-
-Span = tuple[int, int]
 
 
 def is_statement(text: str, section: str | None) -> bool:
@@ -63,21 +62,28 @@ def quote_text(chunk: Chunk, span: Span) -> str:
 
 
 @dataclass(frozen=True)
-class EmbeddedQuotes:
-    vectors: list[QuoteVectors]  # one per chunk, in the order given
-    embedded: int  # distinct sentences the model ran on
+class EmbeddedChunks:
+    vectors: np.ndarray  # one per chunk, of its embedding text, in the order given
+    quotes: list[QuoteVectors]  # one per chunk
+
+    @property
+    def n_quotes(self) -> int:
+        return sum(len(q.spans) for q in self.quotes)
 
 
-def embed_quotes(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: int = 1,
-                 parallel: int = 1, progress: ProgressFn | None = None) -> EmbeddedQuotes:
-    """Every quote of `chunks` embedded. A sentence that overlapping chunks share is embedded once."""
+def embed_chunks(chunks: Sequence[Chunk], embedder: Embedder, *, batch_size: int = 1, parallel: int = 1,
+                 progress: ProgressFn | None = None) -> EmbeddedChunks:
+    """Each chunk's vector and its quotes' vectors. With the ONNX backends the quotes are pooled
+    from the chunk's own run (`Embedder.embed_with_spans`: late pooling, so a quote is read with
+    its title, section and neighbours, and costs no model run); others embed each quote alone."""
+    texts = [c.embedding_text() for c in chunks]
     spans = [quote_spans(c) for c in chunks]
-    texts = list(dict.fromkeys(quote_text(c, s) for c, ss in zip(chunks, spans, strict=True) for s in ss))
-    vectors = embedder.embed_documents(texts, batch_size=batch_size, parallel=parallel, progress=progress)
-    row = {text: i for i, text in enumerate(texts)}
-    out = [QuoteVectors(c.chunk_id, tuple(ss), vectors[[row[quote_text(c, s)] for s in ss]])
-           for c, ss in zip(chunks, spans, strict=True)]
-    return EmbeddedQuotes(out, len(texts))
+    shifted = [[(s + len(t) - len(c.text), e + len(t) - len(c.text)) for s, e in ss]
+               for c, t, ss in zip(chunks, texts, spans, strict=True)]  # the chunk text ends its embedding text
+    vectors, quote_vectors = embedder.embed_with_spans(texts, shifted, batch_size=batch_size,
+                                                       parallel=parallel, progress=progress)
+    return EmbeddedChunks(vectors, [QuoteVectors(c.chunk_id, tuple(ss), qv)
+                                    for c, ss, qv in zip(chunks, spans, quote_vectors, strict=True)])
 
 
 def quote_similarity(store: ChunkStore, embedder: Embedder, question: str,
@@ -94,7 +100,7 @@ def quote_similarity(store: ChunkStore, embedder: Embedder, question: str,
             missing.append(chunk)
             continue
         have.update({(chunk.chunk_id, span): found.vectors[i] for i, span in enumerate(found.spans)})
-    for fresh in embed_quotes(missing, embedder).vectors if missing else []:
+    for fresh in embed_chunks(missing, embedder).quotes if missing else []:
         have.update({(fresh.chunk_id, span): fresh.vectors[i] for i, span in enumerate(fresh.spans)})
     if not have:
         return {}

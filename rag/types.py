@@ -180,7 +180,7 @@ class IngestReport(BaseModel):
     )
     warnings: list[str] = Field(default_factory=list)
     chunks_embedded: int = 0
-    quotes_embedded: int = Field(default=0, description="Sentences embedded for quoting (rag.quotes).")
+    quotes_embedded: int = Field(default=0, description="Quote vectors stored (the sentences answers cite).")
     ocr_pages: int = Field(default=0, description="PDF pages read by OCR in this run.")
     ocr_seconds: float = Field(default=0.0, description="Seconds spent on OCR (wall clock, pages in parallel).")
     seconds: float = 0.0

@@ -66,6 +66,28 @@ def test_an_int8_vector_does_not_depend_on_the_texts_batched_with_it(onnx_cache)
     np.testing.assert_allclose(threaded, alone, rtol=0, atol=1e-6)
 
 
+def test_late_pooling_reads_each_span_in_its_text_from_the_same_run(onnx_cache):
+    """embed_with_spans: the texts' vectors are embed_documents' own, and each span's vector is
+    the mean of the text's token states over it: nearest its own sentence embedded alone, and a
+    span truncated away is embedded alone. Sentences verbatim from the corpus's drug page."""
+    route = "Luspatercept is administered subcutaneously (under the skin)."
+    dose = "The initial dose is generally 1 mg/kg every three weeks."
+    effects = "Common side effects (>10%) may include: dizziness, fatigue, headache, vertigo, hypertension."
+    text = f"Luspatercept > Dosage\n{route}  {dose}  {effects}"
+    long_text = "Luspatercept treats anemia in adults with MDS. " * 80 + dose  # past 256 tokens
+    spans = [[(text.index(s), text.index(s) + len(s)) for s in (route, dose, effects)],
+             [(len(long_text) - len(dose), len(long_text))]]
+    for quantized in (False, True):
+        embedder = OnnxEmbedder(cache_dir=onnx_cache, quantized=quantized)
+        vectors, pooled = embedder.embed_with_spans([text, long_text], spans, parallel=2)
+        np.testing.assert_allclose(vectors, embedder.embed_documents([text, long_text]), atol=1e-6)
+        assert pooled[0].shape == (3, 384) and np.allclose(np.linalg.norm(pooled[0], axis=1), 1.0, atol=1e-5)
+        alone = embedder.embed_documents([route, dose, effects])
+        closest = (pooled[0] @ alone.T).argmax(axis=1)
+        assert list(closest) == [0, 1, 2]  # each span is nearest its own sentence
+        np.testing.assert_allclose(pooled[1][0], embedder.embed_query(dose), atol=1e-6)  # truncated away
+
+
 def test_export_survives_a_corrupt_cache_reported(onnx_cache, tmp_path):
     """A cached file ONNX Runtime cannot load is reported with the way to fix it."""
     from rag.errors import EmbedderError

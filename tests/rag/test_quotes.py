@@ -9,7 +9,7 @@ import pytest
 
 from rag.embeddings import HashEmbedder
 from rag.extractive import BROAD, SHARP, Candidate, above_floors, quote_policy
-from rag.quotes import embed_quotes, quote_similarity, quote_spans, quote_text
+from rag.quotes import embed_chunks, quote_similarity, quote_spans, quote_text
 from rag.store import InMemoryStore
 from rag.types import Chunk
 
@@ -46,12 +46,14 @@ def test_quote_spans_are_the_statements_with_list_items_under_their_lead_in():
     assert all(c.text[s:e].strip() == t for (s, e), t in zip(quote_spans(c), texts, strict=True))
 
 
-def test_a_sentence_two_overlapping_chunks_share_is_embedded_once():
+def test_without_late_pooling_a_sentence_two_chunks_share_is_embedded_once():
     embedder = CountingEmbedder()
     a, b = chunk("a", f"{ROUTE}  {VARIES}"), chunk("b", f"{VARIES}  {DOSE}")
-    done = embed_quotes([a, b], embedder)
-    assert sorted(embedder.texts) == sorted([ROUTE, VARIES, DOSE]) and done.embedded == 3
-    by_chunk = {q.chunk_id: q for q in done.vectors}
+    done = embed_chunks([a, b], embedder)
+    texts = [a.embedding_text(), b.embedding_text()]
+    assert sorted(embedder.texts) == sorted([*texts, ROUTE, VARIES, DOSE]) and done.n_quotes == 4
+    np.testing.assert_allclose(done.vectors, HashEmbedder(64).embed_batch(texts), atol=1e-6)
+    by_chunk = {q.chunk_id: q for q in done.quotes}
     assert [quote_text(b, s) for s in by_chunk["b"].spans] == [VARIES, DOSE]
     np.testing.assert_allclose(by_chunk["a"].vectors[1], by_chunk["b"].vectors[0])  # the shared one
     np.testing.assert_allclose(by_chunk["b"].vectors[1], HashEmbedder(64).embed_query(DOSE), atol=1e-6)
@@ -60,10 +62,11 @@ def test_a_sentence_two_overlapping_chunks_share_is_embedded_once():
 def test_similarity_reads_stored_vectors_and_embeds_only_what_is_missing():
     store, embedder = InMemoryStore(), CountingEmbedder()
     stored, fresh = chunk("stored", f"{ROUTE}  {DOSE}"), chunk("fresh", f"{VARIES}  {DOSE}")
-    store.add_quotes(embed_quotes([stored], embedder).vectors)
+    store.add_quotes(embed_chunks([stored], embedder).quotes)
     embedder.texts.clear()
     sims = quote_similarity(store, embedder, "What is the starting dose?", [stored, fresh])
-    assert sorted(embedder.texts[:-1]) == sorted([VARIES, DOSE])  # not the stored chunk's
+    # the missing chunk is run (here: it and its quotes alone), not the stored one
+    assert sorted(embedder.texts[:-1]) == sorted([fresh.embedding_text(), VARIES, DOSE])
     assert embedder.texts[-1] == "What is the starting dose?"
     query = HashEmbedder(64).embed_query("What is the starting dose?")
     for c in (stored, fresh):
@@ -75,12 +78,12 @@ def test_similarity_reads_stored_vectors_and_embeds_only_what_is_missing():
 def test_stored_quotes_whose_spans_no_longer_match_are_embedded_again():
     store, embedder = InMemoryStore(), CountingEmbedder()
     old = chunk("c", f"{ROUTE}  {DOSE}")
-    store.add_quotes(embed_quotes([old], embedder).vectors)
+    store.add_quotes(embed_chunks([old], embedder).quotes)
     changed = chunk("c", f"{ROUTE}  {VARIES}  {DOSE}")  # same id, other sentences (another splitter)
     embedder.texts.clear()
     sims = quote_similarity(store, embedder, "route", [changed])
     assert set(sims) == {("c", s) for s in quote_spans(changed)}
-    assert sorted(embedder.texts[:-1]) == sorted([ROUTE, VARIES, DOSE])
+    assert sorted(embedder.texts[:-1]) == sorted([changed.embedding_text(), ROUTE, VARIES, DOSE])
 
 
 def cand(doc_id: str, score: float, start: int = 0) -> Candidate:
