@@ -153,12 +153,18 @@ class ChromaStore(ChunkStore):
                 metadatas=[{"chunk_id": cid, "i": n, "start": s, "end": e} for cid, n, (s, e), _ in part],
             )
 
-    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
-        wanted = list(dict.fromkeys(chunk_ids))
+    def quotes(self, chunk_ids: Sequence[str], counts: Sequence[int] | None = None) -> dict[str, QuoteVectors]:
         rows: dict[str, list[tuple[int, tuple[int, int], np.ndarray]]] = {}
-        for i in range(0, len(wanted), self._max_batch):
-            result = self._quotes.get(where={"chunk_id": {"$in": wanted[i : i + self._max_batch]}},
-                                      include=["embeddings", "metadatas"])
+        if counts is not None:  # by id: a primary-key lookup, where a metadata filter scans
+            ids = [f"{cid}#{n}" for cid, count in zip(chunk_ids, counts, strict=True) for n in range(count)]
+            queries: list[dict[str, Any]] = [{"ids": ids[i : i + self._max_batch]}
+                                             for i in range(0, len(ids), self._max_batch)]
+        else:
+            wanted = list(dict.fromkeys(chunk_ids))
+            queries = [{"where": {"chunk_id": {"$in": wanted[i : i + self._max_batch]}}}
+                       for i in range(0, len(wanted), self._max_batch)]
+        for query in queries:
+            result = self._quotes.get(**query, include=["embeddings", "metadatas"])
             for meta, vector in zip(result["metadatas"], result["embeddings"], strict=True):
                 rows.setdefault(meta["chunk_id"], []).append(
                     (meta["i"], (meta["start"], meta["end"]), np.asarray(vector, dtype=np.float32)))

@@ -134,9 +134,9 @@ class OnnxEmbedder(Embedder):
         self, texts: Sequence[str], spans: Sequence[Sequence[Span]], *, batch_size: int = 1,
         parallel: int = 1, progress: ProgressFn | None = None,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Late pooling: one run per text gives its vector and, for each span, the mean of the
-        text's token states over the span's tokens, L2-normalised. A span past the model's
-        length limit (truncated away) is embedded alone."""
+        """Late pooling: one run per text (`batch_size` does not apply) gives its vector and, for
+        each span, the mean of the text's token states over the span's tokens, L2-normalised. A
+        span past the model's length limit (truncated away) is embedded alone."""
         self._load()
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32), []

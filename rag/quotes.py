@@ -91,12 +91,13 @@ def quote_similarity(store: ChunkStore, embedder: Embedder, question: str,
     """Cosine similarity of the question to each quote of `chunks`, keyed by (chunk id, span).
     Stored vectors are used where their spans still match the chunk's quotes; the rest (an
     index built before quotes were stored) are embedded now."""
-    stored = store.quotes([c.chunk_id for c in chunks])
+    spans = {c.chunk_id: quote_spans(c) for c in chunks}
+    stored = store.quotes(list(spans), [len(s) for s in spans.values()])
     have: dict[tuple[str, Span], np.ndarray] = {}
     missing: list[Chunk] = []
     for chunk in chunks:
         found = stored.get(chunk.chunk_id)
-        if found is None or list(found.spans) != quote_spans(chunk):
+        if found is None or list(found.spans) != spans[chunk.chunk_id]:
             missing.append(chunk)
             continue
         have.update({(chunk.chunk_id, span): found.vectors[i] for i, span in enumerate(found.spans)})

@@ -69,8 +69,10 @@ class ChunkStore(ABC):
         """Store the quote vectors of chunks, replacing any a chunk had."""
 
     @abstractmethod
-    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
-        """The stored quote vectors of those chunks that have them."""
+    def quotes(self, chunk_ids: Sequence[str], counts: Sequence[int] | None = None) -> dict[str, QuoteVectors]:
+        """The stored quote vectors of those chunks that have them. `counts`, when the caller
+        knows how many quotes each chunk has, lets a store look them up by id (what an answer
+        does); a chunk with other than that many stored may then come back partial."""
 
     def count(self) -> int:
         return len(self.ids())
@@ -135,7 +137,7 @@ class InMemoryStore(ChunkStore):
                     raise ValueError("one vector per quote span")
                 self._quotes[q.chunk_id] = q
 
-    def quotes(self, chunk_ids: Sequence[str]) -> dict[str, QuoteVectors]:
+    def quotes(self, chunk_ids: Sequence[str], counts: Sequence[int] | None = None) -> dict[str, QuoteVectors]:
         with self._lock:
             return {c: self._quotes[c] for c in chunk_ids if c in self._quotes}
 

@@ -87,11 +87,12 @@ class StoreContract:
         self.fill(store)
         a0, a1 = self.quotes(CHUNKS[0], 3), self.quotes(CHUNKS[1], 12)  # more than 10: "#10" sorts before "#2"
         store.add_quotes([a0, a1])
-        got = store.quotes(["a-1", "a-0", "b-0"])
-        assert set(got) == {"a-0", "a-1"}  # b-0 has none stored
-        for want in (a0, a1):
-            assert got[want.chunk_id].spans == want.spans
-            np.testing.assert_allclose(got[want.chunk_id].vectors, want.vectors, atol=1e-6)
+        for counts in (None, [12, 3, 2]):  # by chunk, or by id when the caller knows the counts
+            got = store.quotes(["a-1", "a-0", "b-0"], counts)
+            assert set(got) == {"a-0", "a-1"}  # b-0 has none stored
+            for want in (a0, a1):
+                assert got[want.chunk_id].spans == want.spans
+                np.testing.assert_allclose(got[want.chunk_id].vectors, want.vectors, atol=1e-6)
 
     def test_adding_quotes_again_replaces_them_whole(self, store: ChunkStore) -> None:
         self.fill(store)
