@@ -37,7 +37,8 @@ from rag.answer import Answerer  # noqa: E402
 from rag.embeddings import make_embedder  # noqa: E402
 from rag.index import Index  # noqa: E402
 from rag.lexical import LexicalIndex  # noqa: E402
-from rag.settings import EmbedderSettings, Settings, StoreSettings  # noqa: E402
+from rag.rerankers import make_reranker  # noqa: E402
+from rag.settings import EmbedderSettings, RerankerSettings, Settings, StoreSettings  # noqa: E402
 from rag.store import QuoteVectors  # noqa: E402
 from rag.types import DocumentRecord  # noqa: E402
 
@@ -163,6 +164,9 @@ def main() -> None:
     args = parser.parse_args()
     embedder = make_embedder(EmbedderSettings())
     embedder.warm_up()
+    reranker = make_reranker(RerankerSettings())
+    if reranker is not None:
+        reranker.warm_up()
     qs = questions()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ask-") as tmp:
@@ -171,7 +175,7 @@ def main() -> None:
             results["cold_by_backend"] = cold_by_backend(Path(tmp), backends, args.cold_runs)
             print(json.dumps(results["cold_by_backend"], indent=2), flush=True)
         small = Path(tmp) / "corpus"
-        index = Index(Settings(store=StoreSettings(data_dir=small)), embedder)
+        index = Index(Settings(store=StoreSettings(data_dir=small)), embedder, reranker=reranker)
         sync(index, [ROOT / "corpus"])
         results["cold_start_s"] = cold_start(small)
         results["corpus"] = {"chunks": index.store.count(), **warm_latency(index, qs, args.rounds)}
@@ -180,7 +184,7 @@ def main() -> None:
             print(json.dumps(results, indent=2))
             return
         big = Path(tmp) / "scaled"
-        scaled = Index(Settings(store=StoreSettings(data_dir=big)), embedder)
+        scaled = Index(Settings(store=StoreSettings(data_dir=big)), embedder, reranker=reranker)
         sync(scaled, [ROOT / "corpus"])
         started = time.perf_counter()
         count = scale_up(scaled, args.scale)

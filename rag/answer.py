@@ -262,7 +262,8 @@ def contexts(retrieval: Retrieval) -> list[Context]:
     """The retrieved chunks, in rank order, as the answer's `contexts`."""
     return [
         Context(chunk_id=h.chunk.chunk_id, doc_id=h.chunk.doc_id, title=h.chunk.title,
-                page=h.chunk.page_start, score=round(h.score, 6), text=h.chunk.text)
+                page=h.chunk.page_start, score=round(h.score, 6),
+                relevance=None if h.relevance is None else round(h.relevance, 4), text=h.chunk.text)
         for h in retrieval.hits
     ]
 

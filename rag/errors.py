@@ -8,6 +8,7 @@ GuideQAError
 │   ├── StoreUnavailableError  a Chroma server cannot be reached
 │   └── EmbedderMismatchError  the store was built with another embedder: re-index
 ├── EmbedderError              the embedding model cannot be loaded
+├── RerankerError              the reranking model cannot be loaded
 ├── IngestError                one file cannot be ingested (reported, the batch goes on)
 │   ├── UnsupportedFormatError an extension we do not read
 │   ├── EmptyDocumentError     no text at all
@@ -73,6 +74,10 @@ class EmbedderMismatchError(StoreError):
 
 class EmbedderError(GuideQAError):
     """The embedding model cannot be loaded or run."""
+
+
+class RerankerError(GuideQAError):
+    """The reranking (cross-encoder) model cannot be loaded or run."""
 
 
 class IngestError(GuideQAError):

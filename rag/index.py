@@ -17,6 +17,7 @@ from rag.embeddings import Embedder
 from rag.errors import EmbedderMismatchError
 from rag.lexical import LexicalIndex
 from rag.manifest import ManifestData
+from rag.rerankers import Reranker
 from rag.settings import Settings
 from rag.store import ChunkStore, open_chunk_store, open_manifest
 
@@ -48,9 +49,11 @@ class Index:
         store: ChunkStore | None = None,
         *,
         check_embedder: bool = True,
+        reranker: Reranker | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.reranker = reranker  # None: the retriever keeps the fused order
         self.data_dir: Path = settings.store.resolved_data_dir
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.manifest = open_manifest(settings.store, self.data_dir)
@@ -159,7 +162,10 @@ class Index:
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None, **kwargs: Any) -> Index:
-    """The index for these settings, with the configured embedder unless one is given."""
+    """The index for these settings, with the configured embedder and reranker unless given
+    (models load on first use)."""
     from rag.embeddings import make_embedder
+    from rag.rerankers import make_reranker
 
+    kwargs.setdefault("reranker", make_reranker(settings.reranker))
     return Index(settings, embedder or make_embedder(settings.embedder), **kwargs)

