@@ -33,8 +33,9 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	bash .ci/install-ocr
 	# the ONNX embedder's graphs (fp32, int8), exported once from the packaged model (offline)
 	$(BIN)/python -m rag.onnx_export
-	# the condition names abstention looks for, read once from the ICD-10-CM package into a cache
+	# the condition and drug names abstention looks for, read once from their packages into a cache
 	$(BIN)/python -m rag.conditions
+	$(BIN)/python -m rag.drug_lexicon
 	touch $(RUN_STAMP)
 
 $(TEST_STAMP): $(RUN_STAMP) pyproject.toml

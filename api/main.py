@@ -50,12 +50,16 @@ passage of the corpus, and every quote is checked against the passage it cites.
 def build_answerer(settings: Settings) -> Answerer:
     """Open the index and load every model now, so no request pays for it."""
     from rag.conditions import condition_names
+    from rag.drug_lexicon import drug_lexicon
     from rag.index import open_index
 
     index = open_index(settings)
     index.embedder.warm_up()
     index.embedder.embed_query("warm-up")
-    condition_names()  # abstention's lexicon: read (or built, once per machine) before the first request
+    if index.reranker is not None:
+        index.reranker.warm_up()
+    condition_names()  # abstention's lexicons: read (or built, once per machine) before the first request
+    drug_lexicon()
     answerer = Answerer(index)
     answerer.chat_model()  # build the configured LLM client once (None when extractive only)
     return answerer

@@ -1,7 +1,8 @@
 """When to say "the corpus does not cover this" instead of answering.
 
 Five signals:
-- the question names a drug (by its nonproprietary-name stem) that the corpus never mentions;
+- the question names a drug (by its nonproprietary-name stem, or a generic or brand name of the
+  drug lexicon, :mod:`rag.drug_lexicon`) that the corpus never mentions;
 - too small a share of its content words occur anywhere in the corpus;
 - no retrieved chunk is close enough to it (dense cosine);
 - the evidence does not address the question's focus: its specific terms (words the common-English
@@ -24,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.conditions import contains, find_conditions
+from rag.drug_lexicon import unknown_drugs
 from rag.drug_names import looks_like_drug
 from rag.lexical import token_runs, tokenize
 from rag.retrieve import Retrieval
@@ -76,6 +78,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
     unknown = [t for t in content if t not in retrieval.known_terms]
     coverage = 1.0 - len(unknown) / len(content) if content else 0.0
     drugs = [t for t in unknown if looks_like_drug(t)]
+    drugs += [d for d in unknown_drugs(tokenize(retrieval.query), retrieval.snapshot.lexical.knows) if d not in drugs]
     if not retrieval.hits:
         return Evidence(False, "nothing was retrieved", dense, coverage, unknown)
     if drugs:

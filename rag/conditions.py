@@ -27,13 +27,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from rag.atomic import atomic_write_bytes
 from rag.lexical import TOKENIZER_VERSION, tokenize
+from rag.lexicon_cache import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.vocabulary import common_words, frequent_words
 
 log = logging.getLogger(__name__)
 
-Name = tuple[str, ...]
 MAX_WORDS = 5
 DISEASE_CHAPTERS = re.compile(r"^[A-Q]")  # not R (symptoms), S-T (injuries), V-Y (causes), Z (encounters)
 _QUALIFIER = re.compile(
@@ -65,17 +64,8 @@ LEXICON_VERSION = 2  # bump when core_names changes what it keeps
 def cache_file() -> Path:
     """Keyed by the package's version, this module's rules and the tokeniser's, so a change to any
     of them builds a new file."""
-    key = f"icd10cm-{_package_version()}-v{LEXICON_VERSION}-t{TOKENIZER_VERSION}"
-    return Path("~/.cache/guideqa/conditions").expanduser() / f"{key}.txt"
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("simple-icd-10-cm")
-    except PackageNotFoundError:
-        return "missing"
+    key = f"icd10cm-{package_version('simple-icd-10-cm')}-v{LEXICON_VERSION}-t{TOKENIZER_VERSION}"
+    return (CACHE_ROOT / "conditions").expanduser() / f"{key}.txt"
 
 
 def _from_package() -> set[Name]:
@@ -94,39 +84,13 @@ def _from_package() -> set[Name]:
 @lru_cache(maxsize=1)
 def condition_names() -> frozenset[Name]:
     """Every core condition name; empty (the rule that uses them is off) without the package."""
-    path = cache_file()
-    try:
-        return frozenset(tuple(line.split()) for line in path.read_text(encoding="utf-8").splitlines() if line)
-    except OSError:
-        pass
-    try:
-        names = _from_package()
-    except ImportError as exc:
-        log.warning("no condition lexicon (%s): `pip install simple-icd-10-cm` (make install does)", exc)
-        return frozenset()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, "\n".join(sorted(" ".join(n) for n in names)).encode("utf-8"))
-    except OSError as exc:  # a read-only home still works; it builds again next time
-        log.debug("could not cache the condition lexicon in %s: %s", path, exc)
-    return frozenset(names)
+    return cached_names(cache_file(), _from_package, "condition",
+                        "`pip install simple-icd-10-cm` (make install does)")
 
 
 def find_conditions(tokens: Sequence[str], names: Iterable[Name] | None = None) -> list[Name]:
     """The condition names in a token sequence, longest first at each position, left to right."""
-    lexicon = frozenset(names) if names is not None else condition_names()
-    found: list[Name] = []
-    i = 0
-    while i < len(tokens):
-        for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
-            candidate = tuple(tokens[i : i + n])
-            if candidate in lexicon:
-                found.append(candidate)
-                i += n
-                break
-        else:
-            i += 1
-    return found
+    return find_names(tokens, condition_names() if names is None else names, MAX_WORDS)
 
 
 def contains(tokens: Sequence[str], name: Name) -> bool:

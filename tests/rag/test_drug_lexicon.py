@@ -1,0 +1,58 @@
+"""Drug names from the drug-named-entity-recognition package (rag/drug_lexicon.py) and the
+abstention rule that uses them: a drug the corpus never names, whatever its name's form."""
+
+from __future__ import annotations
+
+import pytest
+
+import rag.drug_lexicon as drug_lexicon
+from rag.abstain import assess
+from rag.drug_lexicon import names_from, unknown_drugs
+from rag.lexical import tokenize
+from rag.lexicon_cache import find_names
+from tests.rag.test_abstain import PASSAGES, retrieval
+
+LEXICON = frozenset({("danazol",), ("warfarin",), ("epoetin", "alfa"), ("luspatercept",), ("hemoglobin", "h")})
+
+
+@pytest.mark.unit
+def test_names_leave_out_everyday_words_and_short_ones():
+    names = names_from(["Danazol", "epoetin alfa", "iron", "water", "Ca", "one two three four five"])
+    assert names == {("danazol",), ("epoetin", "alfa")}
+
+
+@pytest.mark.unit
+def test_unknown_drugs_are_names_with_a_word_the_corpus_lacks():
+    known = {"luspatercept", "epoetin", "alfa", "hemoglobin"}.__contains__
+    tokens = tokenize("Does danazol or epoetin alfa help hemoglobin H patients on luspatercept and danazol?")
+    assert unknown_drugs(tokens, known, LEXICON) == ["danazol"]  # once; 'h' is too short to say
+    assert find_names(tokens, LEXICON, 4) == [("danazol",), ("epoetin", "alfa"), ("hemoglobin", "h"),
+                                              ("luspatercept",), ("danazol",)]
+
+
+@pytest.mark.unit
+def test_a_drug_without_a_stem_the_corpus_never_names_is_declined(monkeypatch):
+    monkeypatch.setattr(drug_lexicon, "drug_lexicon", lambda: LEXICON)
+    question = "Is the initial dose of luspatercept every three weeks changed by warfarin?"
+    evidence = assess(retrieval(question, PASSAGES), min_similarity=0.2, min_coverage=0.5)
+    assert not evidence.sufficient
+    assert evidence.reason == "it names warfarin, which the corpus never mentions"
+    named = assess(retrieval("Is the initial dose of luspatercept every three weeks?", PASSAGES),
+                   min_similarity=0.2, min_coverage=0.5)
+    assert named.sufficient  # a drug the corpus does name is no reason
+
+
+@pytest.mark.integration
+def test_the_lexicon_comes_from_the_package_and_is_cached(tmp_path, monkeypatch):
+    path = tmp_path / "drugs.txt"
+    monkeypatch.setattr(drug_lexicon, "cache_file", lambda: path)
+    drug_lexicon.drug_lexicon.cache_clear()
+    try:
+        names = drug_lexicon.drug_lexicon()
+        assert {("danazol",), ("warfarin",), ("luspatercept",), ("reblozyl",), ("epoetin", "alfa")} <= names
+        assert ("iron",) not in names and ("water",) not in names
+        assert len(names) > 50_000 and path.is_file()
+        drug_lexicon.drug_lexicon.cache_clear()
+        assert drug_lexicon.drug_lexicon() == names  # read back from the cache file
+    finally:
+        drug_lexicon.drug_lexicon.cache_clear()
