@@ -153,10 +153,11 @@ class Answerer:
         if not evidence.sufficient:
             return self._abstain(base, evidence)
         if mode == "extractive":
-            policy = quote_policy(retrieval.query)
+            reranker = self.retriever.reranker
+            policy = quote_policy(retrieval.query, reranker is not None)
             similarity = quote_similarity(self.index.store, self.index.embedder, retrieval.query,
                                           [h.chunk for h in retrieval.hits]) if policy.dense_weight else None
-            draft = extractive_draft(retrieval, similarity, policy)
+            draft = extractive_draft(retrieval, similarity, policy, reranker)
             return self._finish(base, draft, True, retrieval, evidence, mode)
         chat = self._require_chat(llm)
         base.model, base.prompt_version = model_name(chat), PROMPT_VERSION

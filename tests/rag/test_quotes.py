@@ -4,14 +4,29 @@ compared with the question at answer time; and the floors that choose among them
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from rag.embeddings import HashEmbedder
-from rag.extractive import BROAD, SHARP, Candidate, above_floors, quote_policy
+from rag.extractive import (
+    BROAD,
+    SHARP,
+    SHARP_RERANKED,
+    Candidate,
+    above_floors,
+    quote_policy,
+    rerank_candidates,
+)
+from rag.index import Snapshot
+from rag.lexical import LexicalIndex
+from rag.manifest import ManifestData
 from rag.quotes import embed_chunks, quote_similarity, quote_spans, quote_text
+from rag.retrieve import Retrieval, Retrieved
 from rag.store import InMemoryStore
 from rag.types import Chunk
+from tests.rag.test_rerankers import Scripted
 
 pytestmark = pytest.mark.unit
 
@@ -110,4 +125,24 @@ def test_necessity_questions_get_the_broad_policy_and_questions_of_fact_the_shar
     assert quote_policy("Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and "
                         "platelets 57,000 whose plan is azacitidine and then a transplant?") is BROAD
     assert quote_policy("What is the starting dose of luspatercept?") is SHARP
+    assert quote_policy("What is the starting dose of luspatercept?", reranked=True) is SHARP_RERANKED
+    assert quote_policy("Is luspatercept medically necessary for MDS?", reranked=True) is BROAD
     assert BROAD.dense_weight == 0 < SHARP.dense_weight  # no quote vectors needed for the broad one
+
+
+def test_the_reranker_reads_the_best_sentences_with_their_heading_and_reorders_them():
+    dose = chunk("c1", "The initial dose is generally 1 mg/kg every three weeks.")
+    retrieval = Retrieval("q", "q", [Retrieved(dose, 1.0)], Snapshot(ManifestData(), LexicalIndex(), frozenset()))
+    cands = [Candidate(1, "d", i, i + 1, f"s{i}", frozenset({f"s{i}"}), score) for i, score in
+             enumerate([3.0, 2.0, 1.0, 0.5])]
+    scripted = Scripted({"Luspatercept > Dosage\ns0": 0.0, "Luspatercept > Dosage\ns1": 4.0,
+                         "Luspatercept > Dosage\ns2": -2.0})
+    policy = dataclasses.replace(SHARP_RERANKED, rerank_pool=3)
+    out = rerank_candidates(cands, retrieval, scripted, policy)
+    assert [c.text for c in out] == ["s0", "s1", "s2"]  # the pool; s3 is dropped
+    w = policy.rerank_weight
+    assert [c.score for c in out] == pytest.approx(
+        [0.05 + (1 - w) * 1.0 + w * (2 / 6), 0.05 + (1 - w) * 0.5 + w * 1.0, 0.05])
+    assert scripted.calls == [("q", ["Luspatercept > Dosage\ns0", "Luspatercept > Dosage\ns1",
+                                     "Luspatercept > Dosage\ns2"])]
+    assert cands[0].score == 3.0  # the candidates themselves are not changed
