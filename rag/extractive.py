@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from rag.lexical import tokenize
-from rag.questions import CRITERIA_SECTIONS, is_necessity_question
+from rag.questions import CRITERIA_SECTIONS, asks, is_necessity_question
 from rag.quotes import Span, quote_spans
 from rag.rerankers import Reranker
 from rag.retrieve import Retrieval
@@ -112,7 +112,10 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
     """The policy's `rerank_pool` best candidates, each rescored as 0.05 + (1 - w) x its score + w x
     the reranker's score of (question, "title > section" + sentence), both min-max normalised
     over the pool (w = `rerank_weight`; the 0.05 keeps the floors, which are ratios, meaningful
-    at the bottom); the rest are dropped."""
+    at the bottom); the rest are dropped. For a question of several asks (rag.questions.asks)
+    the reranker also reads each ask, and a sentence keeps its best normalised score: the
+    sentence answering the second ask reads as less relevant to the whole question than the
+    one answering the first, and would fall under the floors."""
     pool = sorted(cands, key=lambda c: (-c.score, c.source, c.start))[:policy.rerank_pool]
     if len(pool) < 2:
         return pool
@@ -120,16 +123,18 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
     for cand in pool:
         chunk = retrieval.hits[cand.source - 1].chunk
         texts.append(f"{chunk.title if not chunk.section else f'{chunk.title} > {chunk.section}'}\n{cand.text}")
-    relevance = reranker.score(retrieval.query, texts)
-    base = [c.score for c in pool]
-    lo, hi, rlo, rhi = min(base), max(base), min(relevance), max(relevance)
+    # a multi-part question: each ask is read too, and a sentence counts by the ask it answers best
+    queries = [retrieval.query] + (parts if len(parts := asks(retrieval.query)) > 1 else [])
+    relevance = [max(col) for col in zip(*(_unit(reranker.score(q, texts)) for q in queries), strict=True)]
     w = policy.rerank_weight
-    out = []
-    for cand, score, rel in zip(pool, base, relevance, strict=True):
-        mixed = 0.05 + (1 - w) * ((score - lo) / (hi - lo) if hi > lo else 1.0) \
-            + w * ((rel - rlo) / (rhi - rlo) if rhi > rlo else 1.0)
-        out.append(replace(cand, score=mixed))
-    return out
+    return [replace(cand, score=0.05 + (1 - w) * score + w * rel)
+            for cand, score, rel in zip(pool, _unit([c.score for c in pool]), relevance, strict=True)]
+
+
+def _unit(values: list[float]) -> list[float]:
+    """Min-max normalised to [0, 1] (all 1 when they are equal)."""
+    lo, hi = min(values), max(values)
+    return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:

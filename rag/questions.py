@@ -71,3 +71,22 @@ def intent_terms(question: str, judgements_only: bool = True) -> str:
     if not is_necessity_question(question):
         return ""
     return NECESSITY_TERMS if asks_for_a_judgement(question) or not judgements_only else ""
+
+
+# Where one ask of a multi-part question ends and the next begins: after '?', ';', ':' or a comma,
+# or at 'and' / 'or', when a question word or a preposition that opens an ask follows.
+_ASK_BREAK = re.compile(
+    r"(?:\?\s+|[;:]\s+|,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?=(?:what|which|how|when|where|who|whom|"
+    r"whether|why|is|are|does|do|did|should|can|could|may|must|will|would|at|by|for|in|to|after|before|"
+    r"if)\b)", re.IGNORECASE)
+_AN_ASK = re.compile(r"\b(what|which|how|when|where|who|whom|whether|why)\b|^(is|are|does|do|did|should|can|"
+                     r"could|may|must|will|would)\b", re.IGNORECASE)
+
+
+def asks(question: str) -> list[str]:
+    """The asks of a multi-part question ("what is the starting dose, how often is it repeated,
+    and by what route is it given?" -> three), each of at least two words with a question word;
+    [question] when it asks one thing."""
+    pieces = [p.strip(" ,?;:") for p in _ASK_BREAK.split(question)]
+    found = [p for p in pieces if len(p.split()) >= 2 and _AN_ASK.search(p)]
+    return found if len(found) > 1 else [question]

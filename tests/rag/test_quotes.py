@@ -146,3 +146,28 @@ def test_the_reranker_reads_the_best_sentences_with_their_heading_and_reorders_t
     assert scripted.calls == [("q", ["Luspatercept > Dosage\ns0", "Luspatercept > Dosage\ns1",
                                      "Luspatercept > Dosage\ns2"])]
     assert cands[0].score == 3.0  # the candidates themselves are not changed
+
+
+def test_a_multi_part_question_is_read_ask_by_ask():
+    dose = chunk("c1", "The initial dose is generally 1 mg/kg every three weeks.")
+    retrieval = Retrieval("What is the dose, and how is it given?", "q", [Retrieved(dose, 1.0)],
+                          Snapshot(ManifestData(), LexicalIndex(), frozenset()))
+    cands = [Candidate(1, "d", i, i + 1, f"s{i}", frozenset({f"s{i}"}), score)
+             for i, score in enumerate([2.0, 1.0, 0.0])]
+    head = "Luspatercept > Dosage\n"
+    by_query = {"What is the dose, and how is it given?": [3.0, 0.0, -1.0],  # the first ask dominates
+                "What is the dose": [3.0, 0.0, -1.0], "how is it given": [-1.0, 5.0, 0.0]}
+
+    class PerAsk(Scripted):
+        def score(self, query, passages):
+            self.calls.append((query, list(passages)))
+            return by_query[query]
+
+    reader = PerAsk({})
+    out = rerank_candidates(cands, retrieval, reader, SHARP_RERANKED)
+    assert [q for q, _ in reader.calls] == list(by_query)
+    assert all(p == [head + "s0", head + "s1", head + "s2"] for _, p in reader.calls)
+    w = SHARP_RERANKED.rerank_weight
+    # s1 answers the second ask best: its relevance is 1, not the whole question's 0.25
+    assert out[1].score == pytest.approx(0.05 + (1 - w) * 0.5 + w * 1.0)
+    assert out[2].score == pytest.approx(0.05 + w * (1 / 6))  # its best: 'how is it given', 1/6

@@ -220,3 +220,14 @@ def test_an_answer_uses_the_snapshot_its_retrieval_saw(fake_index):
     assert answer.corpus_version == before.corpus_version
     assert retrieval.snapshot is before  # word weights and known terms come from it, not from `after`
     assert retrieval.known_terms == frozenset(t for t in retrieval.query_terms if before.lexical.knows(t))
+
+
+def test_a_question_splits_into_its_asks():
+    from rag.questions import asks
+
+    assert asks("What is the usual starting dose of luspatercept, how often is it repeated, and by what "
+                "route is it given?") == ["What is the usual starting dose of luspatercept",
+                                          "how often is it repeated", "by what route is it given"]
+    assert asks("What is the starting dose of luspatercept?") == ["What is the starting dose of luspatercept?"]
+    assert asks("Is luspatercept safe and effective in children?") == [
+        "Is luspatercept safe and effective in children?"]
