@@ -21,7 +21,7 @@ from rag.lexical import tokenize
 from rag.questions import CRITERIA_SECTIONS, asks, is_necessity_question
 from rag.quotes import Span, quote_spans
 from rag.rerankers import Reranker
-from rag.retrieve import Retrieval
+from rag.retrieve import Retrieval, minmax
 from rag.verify import Draft, DraftCitation
 
 NO_VERDICT_NOTE = (
@@ -125,16 +125,10 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
         texts.append(f"{chunk.title if not chunk.section else f'{chunk.title} > {chunk.section}'}\n{cand.text}")
     # a multi-part question: each ask is read too, and a sentence counts by the ask it answers best
     queries = [retrieval.query] + (parts if len(parts := asks(retrieval.query)) > 1 else [])
-    relevance = [max(col) for col in zip(*(_unit(reranker.score(q, texts)) for q in queries), strict=True)]
+    relevance = [max(col) for col in zip(*(minmax(reranker.score(q, texts)) for q in queries), strict=True)]
     w = policy.rerank_weight
     return [replace(cand, score=0.05 + (1 - w) * score + w * rel)
-            for cand, score, rel in zip(pool, _unit([c.score for c in pool]), relevance, strict=True)]
-
-
-def _unit(values: list[float]) -> list[float]:
-    """Min-max normalised to [0, 1] (all 1 when they are equal)."""
-    lo, hi = min(values), max(values)
-    return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
+            for cand, score, rel in zip(pool, minmax([c.score for c in pool]), relevance, strict=True)]
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:

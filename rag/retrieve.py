@@ -208,7 +208,11 @@ def rank(fused: dict[str, float], chunks: dict[str, Chunk], cfg: RetrievalSettin
 
 
 # ---------------------------------------------------------------- 5. reranking
-def _minmax(values: Sequence[float], lo: float, hi: float) -> list[float]:
+def minmax(values: Sequence[float], lo: float | None = None, hi: float | None = None) -> list[float]:
+    """`values` scaled so that `lo` -> 0 and `hi` -> 1 (default: their own least and greatest;
+    all 1 when those are equal)."""
+    lo = min(values) if lo is None else lo
+    hi = max(values) if hi is None else hi
     return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
 
 
@@ -226,8 +230,8 @@ def rerank(query: str, ranked: list[str], fused: dict[str, float], chunks: dict[
     relevance = dict(zip(head, raw, strict=True))
     lo, hi = min(fused[c] for c in head), max(fused[c] for c in head)
     w = cfg.rerank_weight
-    scores = dict(zip(ranked, ((1 - w) * v for v in _minmax([fused[c] for c in ranked], lo, hi)), strict=True))
-    for c, r in zip(head, _minmax(raw, min(raw), max(raw)), strict=True):
+    scores = dict(zip(ranked, ((1 - w) * v for v in minmax([fused[c] for c in ranked], lo, hi)), strict=True))
+    for c, r in zip(head, minmax(raw), strict=True):
         scores[c] += w * r
     position = {c: i for i, c in enumerate(ranked)}
     head.sort(key=lambda c: (-scores[c], position[c]))
