@@ -26,7 +26,7 @@ from rag.vocabulary import frequent_words
 log = logging.getLogger(__name__)
 
 MAX_WORDS = 4
-MIN_UNKNOWN_LETTERS = 4  # "hemoglobin h", "vitamin d": a one-letter token unknown to the corpus says little
+MIN_UNKNOWN_LETTERS = 4  # "hemoglobin h", "vitamin d": a one-letter word says little about a gap
 LEXICON_VERSION = 1  # bump when names_from changes what it keeps
 PACKAGE = "drug-named-entity-recognition"
 
@@ -69,11 +69,15 @@ def drug_lexicon() -> frozenset[Name]:
 
 def unknown_drugs(tokens: Sequence[str], knows: Callable[[str], bool],
                   names: Iterable[Name] | None = None) -> list[str]:
-    """The drug names in `tokens` that the corpus never uses: a name with a word of at least four
-    letters that the corpus does not know (`knows`), in order, each once."""
+    """The drug names in `tokens` that the corpus never uses: names none of whose words of at least
+    four letters the corpus knows (`knows`), in order, each once. ("vitamin b12" is no gap when
+    the corpus speaks of "vitamin", nor "hemoglobin h" of "hemoglobin".)"""
     found = find_names(tokens, drug_lexicon() if names is None else names, MAX_WORDS)
-    out = [" ".join(n) for n in found
-           if any(len(t) >= MIN_UNKNOWN_LETTERS and not knows(t) for t in n)]
+    out = []
+    for name in found:
+        words = [t for t in name if len(t) >= MIN_UNKNOWN_LETTERS]
+        if words and not any(knows(t) for t in words):
+            out.append(" ".join(name))
     return list(dict.fromkeys(out))
 
 
