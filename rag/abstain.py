@@ -78,7 +78,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
     unknown = [t for t in content if t not in retrieval.known_terms]
     coverage = 1.0 - len(unknown) / len(content) if content else 0.0
     drugs = [t for t in unknown if looks_like_drug(t)]
-    drugs += [d for d in unknown_drugs(tokenize(retrieval.query), retrieval.snapshot.lexical.knows) if d not in drugs]
+    drugs += [d for d in unknown_drugs(retrieval.query_terms, retrieval.snapshot.lexical.knows) if d not in drugs]
     if not retrieval.hits:
         return Evidence(False, "nothing was retrieved", dense, coverage, unknown)
     if drugs:
