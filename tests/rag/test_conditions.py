@@ -9,6 +9,7 @@ import rag.conditions as conditions
 from rag.abstain import assess, uncovered_condition
 from rag.conditions import contains, core_names, find_conditions
 from rag.lexical import token_runs
+from tests.rag.lexicons import built_and_read_back
 from tests.rag.test_abstain import PASSAGES, retrieval
 
 pytestmark = pytest.mark.unit
@@ -84,14 +85,6 @@ def test_assess_says_which_condition_is_missing(lexicon, monkeypatch):
 
 @pytest.mark.integration
 def test_the_lexicon_comes_from_the_icd_package_and_is_cached(tmp_path, monkeypatch):
-    path = tmp_path / "icd.txt"
-    monkeypatch.setattr(conditions, "cache_file", lambda: path)
-    conditions.condition_names.cache_clear()
-    try:
-        names = conditions.condition_names()
-        assert {("sickle", "cell"), ("aplastic", "anemia"), ("heart", "failure"), ("hiv",)} <= names
-        assert len(names) > 5000 and path.is_file()
-        conditions.condition_names.cache_clear()
-        assert conditions.condition_names() == names  # read back from the cache file
-    finally:
-        conditions.condition_names.cache_clear()
+    names = built_and_read_back(conditions, conditions.condition_names, tmp_path / "icd.txt", monkeypatch)
+    assert {("sickle", "cell"), ("aplastic", "anemia"), ("heart", "failure"), ("hiv",)} <= names
+    assert len(names) > 5000

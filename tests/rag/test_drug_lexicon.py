@@ -10,6 +10,7 @@ from rag.abstain import assess
 from rag.drug_lexicon import names_from, unknown_drugs
 from rag.lexical import tokenize
 from rag.lexicon_cache import find_names
+from tests.rag.lexicons import built_and_read_back
 from tests.rag.test_abstain import PASSAGES, retrieval
 
 LEXICON = frozenset({("danazol",), ("warfarin",), ("epoetin", "alfa"), ("luspatercept",), ("hemoglobin", "h")})
@@ -46,15 +47,7 @@ def test_a_drug_without_a_stem_the_corpus_never_names_is_declined(monkeypatch):
 
 @pytest.mark.integration
 def test_the_lexicon_comes_from_the_package_and_is_cached(tmp_path, monkeypatch):
-    path = tmp_path / "drugs.txt"
-    monkeypatch.setattr(drug_lexicon, "cache_file", lambda: path)
-    drug_lexicon.drug_lexicon.cache_clear()
-    try:
-        names = drug_lexicon.drug_lexicon()
-        assert {("danazol",), ("warfarin",), ("luspatercept",), ("reblozyl",), ("epoetin", "alfa")} <= names
-        assert ("iron",) not in names and ("water",) not in names
-        assert len(names) > 50_000 and path.is_file()
-        drug_lexicon.drug_lexicon.cache_clear()
-        assert drug_lexicon.drug_lexicon() == names  # read back from the cache file
-    finally:
-        drug_lexicon.drug_lexicon.cache_clear()
+    names = built_and_read_back(drug_lexicon, drug_lexicon.drug_lexicon, tmp_path / "drugs.txt", monkeypatch)
+    assert {("danazol",), ("warfarin",), ("luspatercept",), ("reblozyl",), ("epoetin", "alfa")} <= names
+    assert ("iron",) not in names and ("water",) not in names
+    assert len(names) > 50_000
