@@ -7,7 +7,9 @@ its import-time breakdown (`python -X importtime`, summed by top-level package).
 The scaled store repeats the corpus's chunks under synthetic document ids, with their real
 vectors lightly perturbed (embedding 100k texts would only measure the embedder), in a real
 embedded Chroma with the real BM25 index. Targets: warm p95 < 150 ms at 100k chunks; cold start
-< 6 s, and with the default (ONNX) backend <= 0.5x the torch backend's.
+< 6 s, and with the default (ONNX) backend <= 0.5x the torch backend's. With the cross-encoder
+on (the default), the corpus is also asked with and without it, question by question, and the
+ratio of the medians reported (`corpus_reranker_on_off`).
 """
 
 from __future__ import annotations
@@ -66,6 +68,23 @@ def warm_latency(index: Index, qs: list[str], rounds: int) -> dict:
             retrieves.append(answer.timings_ms.retrieve)
     return {"n": len(totals), "p50_ms": _ms(totals, 50), "p95_ms": _ms(totals, 95),
             "retrieve_p95_ms": _ms(retrieves, 95)}
+
+
+def reranker_side_by_side(index: Index, qs: list[str], rounds: int) -> dict:
+    """Warm extractive asks with the index's reranker and without it, alternating question by
+    question (so both see the same machine load), and the ratio of their medians."""
+    with_it, without = Answerer(index), Answerer(index)
+    without.retriever.reranker = None
+    times: dict[str, list[float]] = {"on": [], "off": []}
+    for answerer in (with_it, without):
+        answerer.ask(qs[0])  # warm caches
+    for _ in range(rounds):
+        for q in qs:
+            for name, answerer in (("on", with_it), ("off", without)):
+                times[name].append(answerer.ask(q, mode="extractive").timings_ms.total)
+    out: dict = {name: {"p50_ms": _ms(t, 50), "p95_ms": _ms(t, 95)} for name, t in times.items()}
+    out["p50_ratio"] = round(out["on"]["p50_ms"] / out["off"]["p50_ms"], 1)
+    return out
 
 
 def scale_up(index: Index, target: int, seed: int = 0) -> int:
@@ -179,6 +198,8 @@ def main() -> None:
         sync(index, [ROOT / "corpus"])
         results["cold_start_s"] = cold_start(small)
         results["corpus"] = {"chunks": index.store.count(), **warm_latency(index, qs, args.rounds)}
+        if reranker is not None:  # what the cross-encoder costs, side by side in this run
+            results["corpus_reranker_on_off"] = reranker_side_by_side(index, qs, 1)
         if args.scale <= 0:
             results["load_average"] = round(os.getloadavg()[0], 2)
             print(json.dumps(results, indent=2))
