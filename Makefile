@@ -34,8 +34,8 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	# the ONNX embedder's graphs (fp32, int8), exported once from the packaged model (offline)
 	$(BIN)/python -m rag.onnx_export
 	# the condition and drug names abstention looks for, read once from their packages into a cache
-	$(BIN)/python -m rag.conditions
-	$(BIN)/python -m rag.drug_lexicon
+	$(BIN)/python -m rag.abstention.conditions
+	$(BIN)/python -m rag.abstention.drugs
 	touch $(RUN_STAMP)
 
 $(TEST_STAMP): $(RUN_STAMP) pyproject.toml

@@ -49,8 +49,8 @@ passage of the corpus, and every quote is checked against the passage it cites.
 
 def build_answerer(settings: Settings) -> Answerer:
     """Open the index and load every model now, so no request pays for it."""
-    from rag.conditions import condition_names
-    from rag.drug_lexicon import drug_lexicon
+    from rag.abstention.conditions import condition_names
+    from rag.abstention.drugs import drug_lexicon
     from rag.index import open_index
 
     index = open_index(settings)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 
-from rag.abstain import Evidence, assess
+from rag.abstention.rules import Evidence, assess
 from rag.criteria.check import check_request, compose
 from rag.criteria.judges import LeafJudge, LLMJudge, RuleJudge
 from rag.criteria.select import Selection, select_tree

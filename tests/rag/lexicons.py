@@ -1,4 +1,4 @@
-"""Test helper for the lexicons read once from a package and cached as text (rag.lexicon_cache)."""
+"""Test helper for the lexicons read once from a package and cached as text (rag.abstention.lexicons)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.abstain import missing_focus
+from rag.abstention.rules import missing_focus
 from rag.index import Snapshot
 from rag.lexical import LexicalIndex, tokenize
 from rag.manifest import ManifestData

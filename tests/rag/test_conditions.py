@@ -1,13 +1,13 @@
-"""Condition names from ICD-10-CM (rag/conditions.py) and the abstention rule that uses them: a
+"""Condition names from ICD-10-CM (rag/abstention/conditions.py) and the abstention rule that uses them: a
 drug the corpus covers, asked about for a condition its passages never name with it."""
 
 from __future__ import annotations
 
 import pytest
 
-import rag.conditions as conditions
-from rag.abstain import assess, uncovered_condition
-from rag.conditions import contains, core_names, find_conditions
+import rag.abstention.conditions as conditions
+from rag.abstention.conditions import contains, core_names, find_conditions
+from rag.abstention.rules import assess, uncovered_condition
 from rag.lexical import token_runs
 from tests.rag.lexicons import built_and_read_back
 from tests.rag.test_abstain import PASSAGES, retrieval
@@ -72,8 +72,8 @@ def test_a_condition_the_passages_pair_with_the_drug_is_answered(lexicon):
 
 
 def test_assess_says_which_condition_is_missing(lexicon, monkeypatch):
-    monkeypatch.setattr("rag.abstain.FOCUS_EVIDENCE_K", len(PASSAGES))
-    monkeypatch.setattr("rag.abstain.uncovered_condition.__defaults__", (len(PASSAGES),))
+    monkeypatch.setattr("rag.abstention.rules.FOCUS_EVIDENCE_K", len(PASSAGES))
+    monkeypatch.setattr("rag.abstention.rules.uncovered_condition.__defaults__", (len(PASSAGES),))
     # corpus/luspatercept-drug-information.md, verbatim: the corpus knows "kidney", not with the drug
     elsewhere = ("Generally, no dosage adjustments are needed for mild to moderate liver or kidney "
                  "impairment, but consult a healthcare professional for specific guidance in severe cases.")

@@ -1,15 +1,15 @@
-"""Drug names from the drug-named-entity-recognition package (rag/drug_lexicon.py) and the
+"""Drug names from the drug-named-entity-recognition package (rag/abstention/drugs.py) and the
 abstention rule that uses them: a drug the corpus never names, whatever its name's form."""
 
 from __future__ import annotations
 
 import pytest
 
-import rag.drug_lexicon as drug_lexicon
-from rag.abstain import assess
-from rag.drug_lexicon import names_from, unknown_drugs
+import rag.abstention.drugs as drug_lexicon
+from rag.abstention.drugs import names_from, unknown_drugs
+from rag.abstention.lexicons import find_names
+from rag.abstention.rules import assess
 from rag.lexical import tokenize
-from rag.lexicon_cache import find_names
 from tests.rag.lexicons import built_and_read_back
 from tests.rag.test_abstain import PASSAGES, retrieval
 

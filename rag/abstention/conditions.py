@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from rag.abstention.lexicons import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.lexical import TOKENIZER_VERSION, tokenize
-from rag.lexicon_cache import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.vocabulary import common_words, frequent_words
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def contains(tokens: Sequence[str], name: Name) -> bool:
 
 
 def main() -> None:
-    """`python -m rag.conditions`: build the cached lexicon now (make install does), not on the first ask."""
+    """`python -m rag.abstention.conditions`: build the cached lexicon now (make install does), not on the first ask."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.warning("condition lexicon ready: %d names in %s", len(condition_names()), cache_file())
 

