@@ -17,6 +17,7 @@ into the order of the top few passages.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -151,11 +152,9 @@ def packaged_reranker_dir() -> Path:
     return Path(str(root)) / "models" / "data" / "reranker_en"
 
 
-def make_reranker(settings: RerankerSettings, cores: int | None = None) -> Reranker | None:
+def make_reranker(settings: RerankerSettings) -> Reranker | None:
     """The reranker a settings section names: the packaged cross-encoder, a local directory,
     'overlap' (the fake) or 'off' (None: the retriever keeps its fused order)."""
-    import os
-
     spec = settings.model.strip()
     if spec in ("off", "none", ""):
         return None
@@ -170,6 +169,6 @@ def make_reranker(settings: RerankerSettings, cores: int | None = None) -> Reran
                 f"GUIDEQA_RERANKER_MODEL={spec!r} is neither {PACKAGED_RERANKER!r}, 'overlap', "
                 f"'off' nor a directory holding a cross-encoder's model.onnx and tokenizer.json.")
         name = path.name
-    parallel = settings.parallel or cores or os.cpu_count() or 1
+    parallel = settings.parallel or os.cpu_count() or 1
     return CrossEncoderReranker(path, name=name, max_length=settings.max_length,
                                 threads=settings.threads, parallel=parallel)
