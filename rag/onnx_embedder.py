@@ -17,13 +17,21 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.embeddings import PACKAGED_MODEL, Embedder, ProgressFn, Span, model_name, resolve_model_path
+from rag.embeddings import (
+    PACKAGED_MODEL,
+    Embedder,
+    ProgressFn,
+    Span,
+    longest_first,
+    map_on_threads,
+    model_name,
+    resolve_model_path,
+)
 from rag.errors import EmbedderError
 from rag.onnx_export import INT8_RECIPE
 from rag.onnx_runtime import cpu_session
@@ -139,14 +147,13 @@ class OnnxEmbedder(Embedder):
             hidden, mask, offsets = self._states([texts[i]])
             return mean_pool_normalize(hidden, mask)[0], _pool_spans(hidden[0], offsets[0], spans[i])
 
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        order = longest_first(texts)
         vectors = np.empty((len(texts), self._dim), dtype=np.float32)
         span_vectors: list[np.ndarray] = [np.empty((0, self._dim), dtype=np.float32)] * len(texts)
-        with ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="embed") as pool:
-            for i, (vector, pooled) in zip(order, pool.map(run, order), strict=True):
-                vectors[i], span_vectors[i] = vector, pooled
-                if progress:
-                    progress(1)
+        for i, (vector, pooled) in zip(order, map_on_threads(run, order, parallel), strict=True):
+            vectors[i], span_vectors[i] = vector, pooled
+            if progress:
+                progress(1)
         for i, pooled in enumerate(span_vectors):  # spans the model never saw, embedded alone
             lost = [j for j in range(len(pooled)) if not np.isfinite(pooled[j]).all()]
             if lost:
