@@ -132,6 +132,14 @@ def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
 
 
 # ---------------------------------------------------------------- 3. fusion
+def minmax(values: Sequence[float], lo: float | None = None, hi: float | None = None) -> list[float]:
+    """`values` scaled so that `lo` -> 0 and `hi` -> 1 (default: their own least and greatest;
+    all 1 when those are equal)."""
+    lo = min(values) if lo is None else lo
+    hi = max(values) if hi is None else hi
+    return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
+
+
 def rrf(rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None) -> dict[str, float]:
     """Reciprocal rank fusion: sum over rankings of weight / (k + rank), ranks from 1."""
     scores: dict[str, float] = {}
@@ -157,9 +165,8 @@ def score_fusion(legs: Sequence[dict[str, float]], weights: Sequence[float], nor
                 value = (leg[item] - mean) / std if item in leg else floor
                 out[item] = out.get(item, 0.0) + weight * value
             continue
-        lo, hi = min(leg.values()), max(leg.values())
-        for item, value in leg.items():
-            out[item] = out.get(item, 0.0) + weight * ((value - lo) / (hi - lo) if hi > lo else 1.0)
+        for item, value in zip(leg, minmax(list(leg.values())), strict=True):
+            out[item] = out.get(item, 0.0) + weight * value
     return out
 
 
@@ -208,14 +215,6 @@ def rank(fused: dict[str, float], chunks: dict[str, Chunk], cfg: RetrievalSettin
 
 
 # ---------------------------------------------------------------- 5. reranking
-def minmax(values: Sequence[float], lo: float | None = None, hi: float | None = None) -> list[float]:
-    """`values` scaled so that `lo` -> 0 and `hi` -> 1 (default: their own least and greatest;
-    all 1 when those are equal)."""
-    lo = min(values) if lo is None else lo
-    hi = max(values) if hi is None else hi
-    return [(v - lo) / (hi - lo) if hi > lo else 1.0 for v in values]
-
-
 def rerank(query: str, ranked: list[str], fused: dict[str, float], chunks: dict[str, Chunk],
            reranker: Reranker | None, cfg: RetrievalSettings) -> tuple[list[str], dict[str, float], dict[str, float]]:
     """The best `rerank_depth` of `ranked` reordered by w x their reranker score + (1 - w) x their
