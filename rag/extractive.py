@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from rag.lexical import tokenize
 from rag.questions import CRITERIA_SECTIONS, asks, is_necessity_question
-from rag.quotes import Span, quote_spans
+from rag.quotes import Span, quote_spans, quote_text
 from rag.rerankers import Reranker
 from rag.retrieve import Retrieval, minmax
 from rag.verify import Draft, DraftCitation
@@ -96,7 +96,7 @@ def candidates(retrieval: Retrieval, similarity: Mapping[tuple[str, Span], float
         chunk = hit.chunk
         section_bonus = 0.4 if necessity and CRITERIA_SECTIONS.search(chunk.section or "") else 0.0
         for start, end in quote_spans(chunk):
-            text = chunk.text[start:end].strip()
+            text = quote_text(chunk, (start, end))
             tokens = tokenize(text)
             score = _score(tokens, weights, rank) + section_bonus
             if similarity:
@@ -119,10 +119,7 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
     pool = sorted(cands, key=lambda c: (-c.score, c.source, c.start))[:policy.rerank_pool]
     if len(pool) < 2:
         return pool
-    texts = []
-    for cand in pool:
-        chunk = retrieval.hits[cand.source - 1].chunk
-        texts.append(f"{chunk.title if not chunk.section else f'{chunk.title} > {chunk.section}'}\n{cand.text}")
+    texts = [f"{retrieval.hits[cand.source - 1].chunk.heading()}\n{cand.text}" for cand in pool]
     # a multi-part question: each ask is read too, and a sentence counts by the ask it answers best
     queries = [retrieval.query] + (parts if len(parts := asks(retrieval.query)) > 1 else [])
     relevance = [max(col) for col in zip(*(minmax(reranker.score(q, texts)) for q in queries), strict=True)]

@@ -89,10 +89,13 @@ class Chunk(BaseModel):
     ordinal: int = Field(description="Position of the chunk in its document, from 0.")
     ocr: bool = Field(default=False, description="Some of its text was read by OCR (a scanned page).")
 
+    def heading(self) -> str:
+        """Its document's title, and its section path after ' > ' when it has one."""
+        return self.title if not self.section else f"{self.title} > {self.section}"
+
     def embedding_text(self) -> str:
         """What gets embedded and indexed: the title and section give the span its context."""
-        head = self.title if not self.section else f"{self.title} > {self.section}"
-        return f"{head}\n{self.text}"
+        return f"{self.heading()}\n{self.text}"
 
 
 class DocumentRecord(BaseModel):
