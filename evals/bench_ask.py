@@ -57,32 +57,37 @@ def _ms(values: list[float], pct: float) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def warm_latency(index: Index, qs: list[str], rounds: int) -> dict:
-    answerer = Answerer(index)
-    answerer.ask(qs[0])  # warm caches
-    totals, retrieves = [], []
+Times = tuple[list[float], list[float]]  # total ms, retrieve ms: one entry per ask
+
+
+def _ask_times(answerers: dict[str, Answerer], qs: list[str], rounds: int) -> dict[str, Times]:
+    """Each answerer's warm extractive asks, (total ms, retrieve ms) per ask; the answerers take
+    turns question by question, so they all see the same machine load."""
+    for answerer in answerers.values():
+        answerer.ask(qs[0])  # warm caches
+    times: dict[str, Times] = {name: ([], []) for name in answerers}
     for _ in range(rounds):
         for q in qs:
-            answer = answerer.ask(q, mode="extractive")
-            totals.append(answer.timings_ms.total)
-            retrieves.append(answer.timings_ms.retrieve)
+            for name, answerer in answerers.items():
+                timings = answerer.ask(q, mode="extractive").timings_ms
+                times[name][0].append(timings.total)
+                times[name][1].append(timings.retrieve)
+    return times
+
+
+def warm_latency(index: Index, qs: list[str], rounds: int) -> dict:
+    totals, retrieves = _ask_times({"default": Answerer(index)}, qs, rounds)["default"]
     return {"n": len(totals), "p50_ms": _ms(totals, 50), "p95_ms": _ms(totals, 95),
             "retrieve_p95_ms": _ms(retrieves, 95)}
 
 
 def reranker_side_by_side(index: Index, qs: list[str], rounds: int) -> dict:
     """Warm extractive asks with the index's reranker and without it, alternating question by
-    question (so both see the same machine load), and the ratio of their medians."""
-    with_it, without = Answerer(index), Answerer(index)
+    question, and the ratio of their medians."""
+    without = Answerer(index)
     without.retriever.reranker = None
-    times: dict[str, list[float]] = {"on": [], "off": []}
-    for answerer in (with_it, without):
-        answerer.ask(qs[0])  # warm caches
-    for _ in range(rounds):
-        for q in qs:
-            for name, answerer in (("on", with_it), ("off", without)):
-                times[name].append(answerer.ask(q, mode="extractive").timings_ms.total)
-    out: dict = {name: {"p50_ms": _ms(t, 50), "p95_ms": _ms(t, 95)} for name, t in times.items()}
+    times = _ask_times({"on": Answerer(index), "off": without}, qs, rounds)
+    out: dict = {name: {"p50_ms": _ms(totals, 50), "p95_ms": _ms(totals, 95)} for name, (totals, _) in times.items()}
     out["p50_ratio"] = round(out["on"]["p50_ms"] / out["off"]["p50_ms"], 1)
     return out
 
