@@ -4,10 +4,11 @@ It never states a verdict: no model that runs offline here can be trusted with o
 candidates are the quotes of the retrieved chunks (rag.quotes), scored by the IDF-weighted overlap
 of their words with the (abbreviation-expanded) question, their embedding's cosine similarity to
 the question, a prior from the chunk's retrieval rank, and, for medical-necessity questions, cue
-words of criteria, requirements and warnings; for a question of fact with a reranker at hand,
-the best twelve are then read by the cross-encoder with the question. Only quotes close enough to
-the best are kept (`QuotePolicy`: sharp for questions of fact, broad for medical-necessity questions);
-near-duplicates are dropped and the rest grouped by document.
+words of criteria, requirements and warnings; with a reranker at hand the best twelve are then
+read by the cross-encoder with the question (a vignette's question part). Only quotes close enough
+to the best are kept (`QuotePolicy`: broad for a medical-necessity judgement, sharp for the other
+questions); near-duplicates, and sentences another quote already holds, are dropped and the rest
+grouped by document.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from rag.lexical import tokenize
-from rag.questions import CRITERIA_SECTIONS, asks, is_necessity_question
+from rag.questions import CRITERIA_SECTIONS, asks, asks_for_a_judgement, is_necessity_question, question_part
 from rag.quotes import Span, quote_spans, quote_text
 from rag.rerankers import Reranker
 from rag.retrieve import Retrieval, minmax
@@ -56,12 +57,19 @@ evals/gold/calibration.jsonl (README, "Sharper quotes"): a document near the bes
 (corroboration), an aside is not."""
 SHARP_RERANKED = QuotePolicy(max_sentences=8, per_source=3, dense_weight=4.0, doc_share_of_best=0.8,
                              share_of_doc_best=0.7, rerank_pool=12, rerank_weight=0.7)
-"""Questions of fact with the cross-encoder: it reads the 12 best sentences with the question,
-and the floors apply to 0.3 x their word-and-cosine score + 0.7 x its score (README, "Sharper
-quotes"; calibrate half: citation precision 0.620 -> 0.728 at recall 0.865)."""
+"""Questions of fact (and wh-questions worded like necessity ones, "What does the assessment
+require ...?") with the cross-encoder: it reads the 12 best sentences with the question, and the
+floors apply to 0.3 x their word-and-cosine score + 0.7 x its score (README, "Sharper quotes";
+calibrate half: citation precision 0.620 -> 0.728 at recall 0.865)."""
 BROAD = QuotePolicy(max_sentences=10, per_source=2, dense_weight=0.0, share_of_best=0.35)
-"""Medical-necessity questions: the criteria, the gaps and the warnings all need room, and the
-sharp policy lost them (held-out fact recall on such questions 0.89 -> 0.80)."""
+"""Medical-necessity questions without a reranker: the criteria, the gaps and the warnings all
+need room, and the sharp policy lost them (held-out fact recall on such questions 0.89 -> 0.80)."""
+BROAD_RERANKED = QuotePolicy(max_sentences=10, per_source=2, dense_weight=4.0, share_of_best=0.35,
+                             rerank_pool=20, rerank_weight=0.3)
+"""A medical-necessity judgement with the cross-encoder: broad floors over the 20 best sentences,
+its score a 0.3 share (README, "Sharper quotes": on the calibrate half's 11 such questions
+citation precision 0.140 -> 0.180 at recall 0.727 -> 0.818; the sharp policy reached 0.397 but
+lost recall, 0.636, and fact recall, 0.818 -> 0.727)."""
 
 
 @dataclass
@@ -112,16 +120,18 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
     """The policy's `rerank_pool` best candidates, each rescored as 0.05 + (1 - w) x its score + w x
     the reranker's score of (question, "title > section" + sentence), both min-max normalised
     over the pool (w = `rerank_weight`; the 0.05 keeps the floors, which are ratios, meaningful
-    at the bottom); the rest are dropped. For a question of several asks (rag.questions.asks)
-    the reranker also reads each ask, and a sentence keeps its best normalised score: the
-    sentence answering the second ask reads as less relevant to the whole question than the
-    one answering the first, and would fall under the floors."""
+    at the bottom); the rest are dropped. The reranker reads the question part of a vignette
+    (rag.questions.question_part). For a question of several asks (rag.questions.asks) it also
+    reads each ask, and a sentence keeps its best normalised score: the sentence answering the
+    second ask reads as less relevant to the whole question than the one answering the first,
+    and would fall under the floors."""
     pool = sorted(cands, key=lambda c: (-c.score, c.source, c.start))[:policy.rerank_pool]
     if len(pool) < 2:
         return pool
     texts = [f"{retrieval.hits[cand.source - 1].chunk.heading()}\n{cand.text}" for cand in pool]
     # a multi-part question: each ask is read too, and a sentence counts by the ask it answers best
-    queries = [retrieval.query] + (parts if len(parts := asks(retrieval.query)) > 1 else [])
+    question = question_part(retrieval.query)
+    queries = [question] + (parts if len(parts := asks(question)) > 1 else [])
     relevance = [max(col) for col in zip(*(minmax(reranker.score(q, texts)) for q in queries), strict=True)]
     w = policy.rerank_weight
     return [replace(cand, score=0.05 + (1 - w) * score + w * rel)
@@ -129,9 +139,12 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Most words shared, or nearly all of the shorter one's: a list item quoted alone after its
+    list was quoted whole (lead-in and items) says nothing new."""
     if not a or not b:
         return False
-    return len(a & b) / len(a | b) >= 0.6
+    shared = len(a & b)
+    return shared / len(a | b) >= 0.6 or shared / min(len(a), len(b)) >= 0.9
 
 
 def above_floors(cands: list[Candidate], policy: QuotePolicy) -> list[Candidate]:
@@ -172,10 +185,13 @@ def select(cands: list[Candidate], policy: QuotePolicy, doc_share: float = 0.7) 
 
 
 def quote_policy(question: str, reranked: bool = False) -> QuotePolicy:
-    """BROAD for medical-necessity questions; else SHARP, or SHARP_RERANKED when a reranker is at hand."""
-    if is_necessity_question(question):
-        return BROAD
-    return SHARP_RERANKED if reranked else SHARP
+    """With a reranker at hand: BROAD_RERANKED for a medical-necessity judgement, SHARP_RERANKED
+    for the other questions. Without: BROAD for every medical-necessity question, SHARP for the
+    others."""
+    if reranked:
+        judgement = is_necessity_question(question) and asks_for_a_judgement(question)
+        return BROAD_RERANKED if judgement else SHARP_RERANKED
+    return BROAD if is_necessity_question(question) else SHARP
 
 
 def extractive_draft(retrieval: Retrieval, similarity: Mapping[tuple[str, Span], float] | None = None,

@@ -54,12 +54,25 @@ _ASKS_WHAT = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
+def asked_sentences(question: str) -> list[str]:
+    """The sentences of `question` that ask (end with '?'); a request without '?': its last
+    sentence. A vignette's case description is left out."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
+    return [s for s in sentences if s.endswith("?")] or sentences[-1:]
+
+
+def question_part(question: str) -> str:
+    """`question` without the case a vignette describes before it asks ("PA vignette: 68-year-old
+    ... requests luspatercept. Is luspatercept medically necessary?" -> its last sentence). A
+    cross-encoder trained on short search queries reads the question part better: on the whole
+    vignette it scores the passage that answers it as irrelevant."""
+    return " ".join(asked_sentences(question)) or question
+
+
 def asks_for_a_judgement(question: str) -> bool:
     """False when every question it asks is a wh-question (a request without '?' counts by its
     last sentence)."""
-    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
-    asked = [s for s in sentences if s.endswith("?")] or sentences[-1:]
-    return any(not _ASKS_WHAT.match(s) for s in asked)
+    return any(not _ASKS_WHAT.match(s) for s in asked_sentences(question))
 
 
 def intent_terms(question: str, judgements_only: bool = True) -> str:

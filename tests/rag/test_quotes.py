@@ -12,15 +12,17 @@ import pytest
 from rag.embeddings import HashEmbedder
 from rag.extractive import (
     BROAD,
+    BROAD_RERANKED,
     SHARP,
     SHARP_RERANKED,
     Candidate,
     above_floors,
     quote_policy,
     rerank_candidates,
+    select,
 )
 from rag.index import Snapshot
-from rag.lexical import LexicalIndex
+from rag.lexical import LexicalIndex, tokenize
 from rag.manifest import ManifestData
 from rag.quotes import embed_chunks, quote_similarity, quote_spans, quote_text
 from rag.retrieve import Retrieval, Retrieved
@@ -121,13 +123,28 @@ def test_the_sharp_policy_keeps_a_corroborating_document_and_drops_asides():
     assert broad == {(c.doc_id, c.start) for c in cands if c.score >= BROAD.share_of_best * best}
 
 
-def test_necessity_questions_get_the_broad_policy_and_questions_of_fact_the_sharp_one():
-    assert quote_policy("Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and "
-                        "platelets 57,000 whose plan is azacitidine and then a transplant?") is BROAD
+def test_necessity_judgements_get_a_broad_policy_and_other_questions_a_sharp_one():
+    mission = ("Is luspatercept medically necessary for a patient with MDS, Hb 7.4 and "
+               "platelets 57,000 whose plan is azacitidine and then a transplant?")
+    assert quote_policy(mission) is BROAD
     assert quote_policy("What is the starting dose of luspatercept?") is SHARP
     assert quote_policy("What is the starting dose of luspatercept?", reranked=True) is SHARP_RERANKED
-    assert quote_policy("Is luspatercept medically necessary for MDS?", reranked=True) is BROAD
+    assert quote_policy(mission, reranked=True) is BROAD_RERANKED
+    worded_like_one = "What serum EPO level does the medical necessity assessment require?"  # a wh-question
+    assert quote_policy(worded_like_one) is BROAD
+    assert quote_policy(worded_like_one, reranked=True) is SHARP_RERANKED
     assert BROAD.dense_weight == 0 < SHARP.dense_weight  # no quote vectors needed for the broad one
+
+
+def test_a_sentence_that_a_chosen_quote_already_holds_is_not_quoted_again():
+    item = "Pancytopenia with hemoglobin 7.4 and platelets 57,000 suggests higher-risk MDS"
+    whole = f"The presentation requires careful risk stratification: {item}. More bullets follow here."
+    cands = [Candidate(1, "d", 0, 9, whole, frozenset(tokenize(whole)), 3.0),
+             Candidate(1, "d", 4, 9, item, frozenset(tokenize(item)), 2.9),
+             Candidate(1, "d", 10, 12, "Azacitidine is standard", frozenset(tokenize("Azacitidine is standard")), 2.8)]
+    assert len(cands[1].tokens) / len(cands[0].tokens) < 0.6  # not a near-duplicate by Jaccard
+    chosen = select(cands, dataclasses.replace(SHARP, max_sentences=3))
+    assert [c.start for c in chosen] == [0, 10]
 
 
 def test_the_reranker_reads_the_best_sentences_with_their_heading_and_reorders_them():
@@ -171,3 +188,15 @@ def test_a_multi_part_question_is_read_ask_by_ask():
     # s1 answers the second ask best: its relevance is 1, not the whole question's 0.25
     assert out[1].score == pytest.approx(0.05 + (1 - w) * 0.5 + w * 1.0)
     assert out[2].score == pytest.approx(0.05 + w * (1 / 6))  # its best: 'how is it given', 1/6
+
+
+def test_the_reranker_reads_a_vignettes_question_part_not_the_case():
+    dose = chunk("c1", "Luspatercept is NOT medically necessary at this time.")
+    vignette = ("PA vignette: 68-year-old with MDS, Hb 7.4, platelets 57,000. "
+                "Is luspatercept medically necessary per the assessment?")
+    retrieval = Retrieval(vignette, vignette, [Retrieved(dose, 1.0)],
+                          Snapshot(ManifestData(), LexicalIndex(), frozenset()))
+    cands = [Candidate(1, "d", i, i + 1, f"s{i}", frozenset({f"s{i}"}), score) for i, score in enumerate([2.0, 1.0])]
+    reader = Scripted({"Luspatercept > Dosage\ns0": 1.0, "Luspatercept > Dosage\ns1": 0.0})
+    rerank_candidates(cands, retrieval, reader, SHARP_RERANKED)
+    assert [q for q, _ in reader.calls] == ["Is luspatercept medically necessary per the assessment?"]

@@ -15,6 +15,7 @@ from rag.questions import (
     asks_for_a_judgement,
     intent_terms,
     is_necessity_question,
+    question_part,
 )
 from rag.retrieve import (
     Legs,
@@ -90,6 +91,17 @@ def test_judgement_questions_are_told_from_wh_questions(question, judgement):
     assert asks_for_a_judgement(question) is judgement
     assert bool(intent_terms(question)) is (judgement and is_necessity_question(question))
     assert bool(intent_terms(question, judgements_only=False)) is is_necessity_question(question)
+
+
+@pytest.mark.parametrize(("question", "part"), [
+    ("What is the starting dose of luspatercept?", "What is the starting dose of luspatercept?"),
+    ("PA vignette: 68-year-old with MDS, Hb 7.4, platelets 57,000. Is luspatercept medically necessary?",
+     "Is luspatercept medically necessary?"),
+    ("A 58-year-old with MDS. Is it covered? What is missing?", "Is it covered? What is missing?"),
+    ("PA request: Dupixent for a 7-year-old. Atopic dermatitis since age 2", "Atopic dermatitis since age 2"),
+])
+def test_the_question_part_leaves_out_the_case_a_vignette_describes(question, part):
+    assert question_part(question) == part
 
 
 def test_each_leg_can_search_its_own_text():
