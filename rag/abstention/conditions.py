@@ -10,6 +10,7 @@ unspecified ...), plus abbreviations the description gives in brackets ("[HIV]")
     "Aplastic anemia, unspecified"          -> ("aplastic", "anemia")
     "Sickle-cell disorders"                 -> ("sickle", "cell")
     "Human immunodeficiency virus [HIV] disease" -> ("human", "immunodeficiency", "virus"), ("hiv",)
+    "Secondary pulmonary arterial hypertension" -> that name, and ("pulmonary", "arterial", "hypertension")
 
 A one-word name the packaged model's vocabulary has as a common English word ("pain", "cancer")
 is left out: it names a symptom or a whole field more often than the subject of a question; so is
@@ -42,6 +43,10 @@ _BRACKETED = re.compile(r"\[([A-Za-z][A-Za-z0-9 -]{0,15})\]")
 GENERIC = frozenset("""
 disease disorder syndrome condition unspecified other type state abnormality
 """.split())
+# Words that open many names and narrow a condition a question names without them ("secondary
+# pulmonary arterial hypertension": a question asks about "pulmonary arterial hypertension"). A
+# name so opened also counts without its first word, when two words or more remain.
+NARROWING = frozenset("specified secondary primary idiopathic acquired".split())
 
 
 def core_names(description: str) -> list[Name]:
@@ -55,10 +60,12 @@ def core_names(description: str) -> list[Name]:
     names: list[Name] = [a for a in abbreviations if len(a) == 1 and len(a[0]) >= 3 and a[0] not in everyday]
     if name and len(name) <= MAX_WORDS and not (len(name) == 1 and (name[0] in common or len(name[0]) < 4)):
         names.append(name)
+        if len(name) >= 3 and name[0] in NARROWING:
+            names.append(name[1:])
     return names
 
 
-LEXICON_VERSION = 2  # bump when core_names changes what it keeps
+LEXICON_VERSION = 3  # bump when core_names changes what it keeps
 
 
 def cache_file() -> Path:

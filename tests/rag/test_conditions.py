@@ -33,6 +33,15 @@ def test_core_names_drop_qualifiers_and_generic_heads():
     assert core_names("Pain, unspecified") == []  # a common word alone names no subject
 
 
+def test_a_narrowing_first_word_also_gives_the_name_without_it():
+    # I27.21 and I27.0: a question about "pulmonary arterial hypertension" names the condition
+    assert core_names("Secondary pulmonary arterial hypertension") == [
+        ("secondary", "pulmonary", "arterial", "hypertension"), ("pulmonary", "arterial", "hypertension")]
+    assert core_names("Primary pulmonary hypertension") == [("primary", "pulmonary", "hypertension"),
+                                                             ("pulmonary", "hypertension")]
+    assert core_names("Secondary hypertension, unspecified") == [("secondary", "hypertension")]  # one word left
+
+
 def test_a_bracketed_everyday_word_is_not_a_condition():
     # L98.3 and P07.3: brackets hold eponyms and synonyms too, and "other" or "well" in a question
     # must not read as a condition the passages fail to name
