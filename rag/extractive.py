@@ -4,11 +4,11 @@ It never states a verdict: no model that runs offline here can be trusted with o
 candidates are the quotes of the retrieved chunks (rag.quotes), scored by the IDF-weighted overlap
 of their words with the (abbreviation-expanded) question, their embedding's cosine similarity to
 the question, a prior from the chunk's retrieval rank, and, for medical-necessity questions, cue
-words of criteria, requirements and warnings; with a reranker at hand the best twelve are then
-read by the cross-encoder with the question (a vignette's question part). Only quotes close enough
-to the best are kept (`QuotePolicy`: broad for a medical-necessity judgement, sharp for the other
-questions); near-duplicates, and sentences another quote already holds, are dropped and the rest
-grouped by document.
+words of criteria, requirements and warnings; with a reranker at hand the best twelve (twenty for
+a necessity judgement) are then read by the cross-encoder with the question (a vignette's question
+part). Only quotes close enough to the best are kept (`QuotePolicy`: broad for a medical-necessity
+judgement, sharp for the other questions); near-duplicates, and sentences another quote already
+holds, are dropped and the rest grouped by document.
 """
 
 from __future__ import annotations

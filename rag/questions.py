@@ -52,6 +52,7 @@ _ASKS_WHAT = re.compile(
     r"^(?:according to [^,?]{1,80},\s*)?(?:what|which|how|when|where|who|whom|whose|why)\b", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_STANDALONE_WORDS = 4  # a question part shorter than this leans on the case described before it
 
 
 def asked_sentences(question: str) -> list[str]:
@@ -65,8 +66,12 @@ def question_part(question: str) -> str:
     """`question` without the case a vignette describes before it asks ("PA vignette: 68-year-old
     ... requests luspatercept. Is luspatercept medically necessary?" -> its last sentence). A
     cross-encoder trained on short search queries reads the question part better: on the whole
-    vignette it scores the passage that answers it as irrelevant."""
-    return " ".join(asked_sentences(question)) or question
+    vignette it scores the passage that answers it as irrelevant. The whole question when nothing
+    in it ends with '?' (a request: its last sentence may not name the drug) or when what it asks
+    is too short to stand alone ("Is it covered?")."""
+    asked = [s for s in asked_sentences(question) if s.endswith("?")]
+    part = " ".join(asked)
+    return part if len(part.split()) >= _STANDALONE_WORDS else question
 
 
 def asks_for_a_judgement(question: str) -> bool:

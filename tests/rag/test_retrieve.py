@@ -97,8 +97,13 @@ def test_judgement_questions_are_told_from_wh_questions(question, judgement):
     ("What is the starting dose of luspatercept?", "What is the starting dose of luspatercept?"),
     ("PA vignette: 68-year-old with MDS, Hb 7.4, platelets 57,000. Is luspatercept medically necessary?",
      "Is luspatercept medically necessary?"),
-    ("A 58-year-old with MDS. Is it covered? What is missing?", "Is it covered? What is missing?"),
-    ("PA request: Dupixent for a 7-year-old. Atopic dermatitis since age 2", "Atopic dermatitis since age 2"),
+    ("A 58-year-old with MDS. Is luspatercept covered? What is missing?",
+     "Is luspatercept covered? What is missing?"),
+    # a request (no '?'), or an ask too short to stand alone: the whole question
+    ("PA request: Dupixent for a 7-year-old. Atopic dermatitis since age 2",
+     "PA request: Dupixent for a 7-year-old. Atopic dermatitis since age 2"),
+    ("A 58-year-old with MDS on luspatercept. Is it covered?",
+     "A 58-year-old with MDS on luspatercept. Is it covered?"),
 ])
 def test_the_question_part_leaves_out_the_case_a_vignette_describes(question, part):
     assert question_part(question) == part
