@@ -23,6 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -66,6 +67,19 @@ def tokenize(text: str) -> list[str]:
     return [_singular(t) for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stems(tokens: list[str]) -> list[str]:
+    """`tokenize`'s tokens reduced to their Snowball (Porter 2) English stems: 'dosing', 'dosed' and
+    'doses' all give 'dose', 'continuing' and 'continue' 'continu'; 'medicaid' stays itself."""
+    return list(_stemmer().stemWords(tokens))
+
+
 def token_runs(text: str) -> list[list[str]]:
     """`tokenize`'s tokens in the runs that stop words separate, for matching phrases: "toxic to
     the liver" is two runs, so it never reads as "toxic liver"."""
@@ -88,6 +102,7 @@ class LexicalView:
     title_weight: int = 1  # times the title's tokens count (0: not indexed)
     section_weight: int = 1  # times the section path's tokens count (0: not indexed)
     source_weight: int = 0  # times the document's source and type count (not in the embedding text)
+    stem: bool = False  # tokens reduced to their Snowball English stems, the query's too
 
 
 CHUNK_VIEW = LexicalView()  # every chunk's embedding text, as it is: the BM25 baseline
@@ -128,13 +143,15 @@ class _Entry:
         head = title * view.title_weight + section * view.section_weight + self.source * view.source_weight
         body_start = self.n_title + self.n_section
         if view.unit == "chunk":
-            return [head + self.tokens[body_start:]]
-        if not self.sentence_ends:
-            return [head]
-        starts = [body_start, *self.sentence_ends[:-1]]
-        size = min(view.window_sentences, len(starts))
-        return [head + self.tokens[starts[i] : self.sentence_ends[i + size - 1]]
-                for i in range(len(starts) - size + 1)]
+            documents = [head + self.tokens[body_start:]]
+        elif not self.sentence_ends:
+            documents = [head]
+        else:
+            starts = [body_start, *self.sentence_ends[:-1]]
+            size = min(view.window_sentences, len(starts))
+            documents = [head + self.tokens[starts[i] : self.sentence_ends[i + size - 1]]
+                         for i in range(len(starts) - size + 1)]
+        return [stems(d) for d in documents] if view.stem else documents
 
 
 @dataclass
@@ -224,6 +241,7 @@ class LexicalIndex:
         """The k best (chunk_id, BM25 score) pairs with a positive score, best first. Under a
         window view a chunk scores by its best window plus `second_share` of its second best."""
         tokens = tokenize(query) if isinstance(query, str) else query
+        tokens = stems(tokens) if view.stem else tokens
         built = self.view(view)
         if built is None or not tokens or k <= 0:
             return []

@@ -110,7 +110,7 @@ def query_texts(query: str, abbreviations: dict[str, str], cfg: RetrievalSetting
 def lexical_view(cfg: RetrievalSettings) -> LexicalView:
     """The BM25 index the lexical leg searches: chunks or sentence windows, fields weighted."""
     return LexicalView(cfg.lexical_unit, cfg.window_sentences, cfg.title_weight, cfg.section_weight,
-                       cfg.source_weight)
+                       cfg.source_weight, cfg.lexical_stem)
 
 
 # ---------------------------------------------------------------- 2. legs

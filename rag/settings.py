@@ -243,6 +243,11 @@ class RetrievalSettings(BaseSettings):
         "page', 'payer policy') count in each of its chunks (0 = not searched), so 'according to "
         "the coverage answer' finds that document's passages.",
     )
+    lexical_stem: bool = Field(
+        default=False,
+        description="BM25 matches Snowball English stems ('dosing' finds 'dose', 'transfused' "
+        "'transfusion') instead of words with their plural folded.",
+    )
     abstain_min_similarity: float = Field(
         default=0.20,
         description="Abstain when no chunk is this close (cosine) to the question; calibrated "

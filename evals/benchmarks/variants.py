@@ -54,6 +54,7 @@ VARIANTS: dict[str, Overrides] = {
     "section-3": {"section_weight": 3},
     "source-0": {"source_weight": 0},
     "source-2": {"source_weight": 2},
+    "stem": {"lexical_stem": True},
     "fields-plain": {"title_weight": 1, "source_weight": 0},
     "no-section-boost": {"section_boost": 0.0},
     # the cross-encoder's stage (default: the best 10 reordered, its score weighted 0.5)

@@ -17,6 +17,7 @@ from rag.lexical import (
     STORED_VIEWS,
     LexicalIndex,
     LexicalView,
+    stems,
     tokenize,
 )
 from rag.retrieve import lexical_view
@@ -121,6 +122,24 @@ def test_window_search_honours_filters_and_k():
     assert [cid for cid, _ in index.search("renal", 5, Filters(doc_types=["drug_label"]), view=WINDOW_1)] == ["b"]
     assert len(index.search("renal eGFR", 1, view=WINDOW_1)) == 1
     assert index.search("zzzz unknown", 5, view=WINDOW_1) == []
+
+
+# ---------------------------------------------------------------- stems
+@pytest.mark.parametrize(("words", "stem"), [
+    (["dosing", "dosed", "dose"], "dose"),
+    (["continuing", "continue"], "continu"),
+    (["medicaid"], "medicaid"),
+])
+def test_stems_are_snowball_english_stems_of_the_tokens(words, stem):
+    assert stems(words) == [stem] * len(words)
+
+
+def test_the_stem_view_matches_another_form_of_a_query_word():
+    index = build(chunk("near", NEAR), chunk("other", "Dose the drug by weight."))
+    assert [c for c, _ in index.search("dosed", 5)] == []  # no chunk has 'dosed' as it is
+    found = dict(index.search("dosed", 5, view=LexicalView(stem=True)))
+    assert set(found) == {"near", "other"}  # 'dosing' and 'dose' both stem to 'dose'
+    assert found["other"] > found["near"]  # the shorter chunk, as BM25 weighs it
 
 
 # ---------------------------------------------------------------- field weights
