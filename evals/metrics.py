@@ -86,6 +86,15 @@ def recall_at_k(ranks: Sequence[int | None], k: int) -> float | None:
     return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
 
 
+def hit_at_k(ranks: Sequence[int | None], k: int) -> float | None:
+    """1.0 when some gold quote is covered at rank k or better (the first relevant passage is in
+    the top k, as the public benchmarks count), else 0.0; None (n/a) when there are no ranks.
+    Unlike `recall_at_k`, one passage can score 1 at k=1 for an item quoting two documents."""
+    if not ranks:
+        return None
+    return 1.0 if any(r is not None and r <= k for r in ranks) else 0.0
+
+
 def reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
     """1 / the rank at which the first gold quote is covered; 0 when none is."""
     if not ranks:

@@ -18,6 +18,7 @@ HEADLINE = (
     "retrieval.recall@3",
     "retrieval.recall@5",
     "retrieval.recall@10",
+    "retrieval.hit@1",
     "retrieval.mrr",
     "citations.precision",
     "citations.recall",

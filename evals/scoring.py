@@ -208,6 +208,7 @@ def aggregate(
     }
     for k in KS:
         out[f"retrieval.recall@{k}"] = m.mean(m.recall_at_k(rk, k) for rk in ranks)
+    out["retrieval.hit@1"] = m.mean(m.hit_at_k(rk, 1) for rk in ranks)
     out["retrieval.mrr"] = m.mean(m.reciprocal_rank(rk) for rk in ranks)
     out["citations.precision"] = m.mean(r.scores.citation_precision for r in with_evidence)
     out["citations.recall"] = m.mean(r.scores.citation_recall for r in results)

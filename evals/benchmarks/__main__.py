@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="", help="comma-separated experimental "
                         f"retrievers, or 'all': {', '.join(VARIANTS)}; or knobs inline, "
                         "e.g. 'fusion=rrf;rrf_k=10;max_per_doc=4'")
+    parser.add_argument("--questions", type=Path, help="gold benchmark: a gold-format JSONL file "
+                        "instead of evals/gold/corpus.jsonl, e.g. evals/gold/calibration.jsonl")
+    parser.add_argument("--split", choices=["calibrate", "heldout"],
+                        help="gold benchmark: only the questions of that split (calibration file)")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
@@ -43,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     report = run_benchmark(args.benchmark, args.data, args.out, work_dir=args.work_dir,
-                           limit=args.limit, variants=variants)
+                           limit=args.limit, variants=variants, questions=args.questions,
+                           split=args.split)
     console = Console()
     console.print(render_table(report))
     console.print(f"hybrid beats every baseline: {report['hybrid_beats_baselines']}")

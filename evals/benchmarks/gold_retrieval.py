@@ -1,9 +1,10 @@
 """The project's own gold set (evals/gold/corpus.jsonl) as a retrieval benchmark, so a retriever
 change that helps the public benchmarks is checked on the medical-necessity questions too.
 
-``--data`` is the corpus folder (``corpus/``). A question is answered at the rank of the first
-chunk holding one of its evidence quotes (same rules as the FDA label benchmark); unanswerable
-questions are skipped.
+``--data`` is the corpus folder (``corpus/``); ``--questions`` another gold-format file, e.g.
+evals/gold/calibration.jsonl with ``--split calibrate``, to choose a retriever on one half. A
+question is answered at the rank of the first chunk holding one of its evidence quotes (same
+rules as the FDA label benchmark); unanswerable questions are skipped.
 """
 
 from __future__ import annotations
@@ -39,9 +40,20 @@ def prepare_documents(data: Path, docs_dir: Path) -> list[RawDoc]:
     return raw
 
 
-def queries(data: Path, limit: int | None = None) -> list[Query]:
-    lines = DEFAULT_GOLD.read_text(encoding="utf-8").splitlines()
+def queries(data: Path, limit: int | None = None, questions: Path | None = None,
+            split: str | None = None) -> list[Query]:
+    """The answerable questions with evidence of `questions` (default: the gold set), only those
+    of one `split` when given (evals/gold/calibration.jsonl's "calibrate" or "heldout")."""
+    path = questions or DEFAULT_GOLD
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigurationError(f"--questions {path}: cannot read it ({exc})") from exc
     rows = [json.loads(line) for line in lines if line.strip()]
+    if split is not None:
+        rows = [r for r in rows if r.get("split") == split]
+        if not rows:
+            raise ConfigurationError(f"--split {split}: no question of {path} is in that split")
     out = [Query(r["id"], r["question"], [e["quote"] for e in r.get("evidence", [])])
            for r in rows if r.get("answerable", True) and r.get("evidence")]
     return out[:limit] if limit else out

@@ -56,13 +56,16 @@ def run_benchmark(
     store_factory: Callable[[], ChunkStore] | None = None,
     limit: int | None = None,
     variants: dict[str, Overrides] | None = None,
+    questions: Path | None = None,
+    split: str | None = None,
 ) -> dict[str, Any]:
     """Run one benchmark; return (and write to `out`, a file or folder) its report.
 
     The documents go into `work_dir` (default: a folder per benchmark and embedder under the
     system temp dir), ingested incrementally, so a second run re-embeds nothing.
     `variants` adds experimental retrievers: the hybrid retriever with some retrieval settings
-    overridden (see :mod:`evals.benchmarks.variants`).
+    overridden (see :mod:`evals.benchmarks.variants`). `questions` and `split` (the gold
+    benchmark only) ask another gold-format file's questions, or one split of them.
     """
     from ingest.sync import sync
     from rag.embeddings import make_embedder
@@ -73,6 +76,8 @@ def run_benchmark(
         raise UnknownBenchmarkError(
             f"unknown benchmark {name!r}; choose one of: {', '.join(BENCHMARKS)}"
         )
+    if (questions is not None or split is not None) and name != "gold":
+        raise ConfigurationError(f"--questions and --split are for the gold benchmark, not {name}")
     data = Path(data)
     if not data.exists():
         raise ConfigurationError(
@@ -98,7 +103,8 @@ def run_benchmark(
         naive = NaiveLangChain(embedder, raw_docs, cache_dir=work / "cache",
                                batch_size=settings.embedder.batch_size)
         naive_s = time.perf_counter() - started
-        queries = module.queries(data, limit)
+        queries = (module.queries(data, limit, questions, split) if name == "gold"
+                   else module.queries(data, limit))
         extra = {name: hybrid_search(index, settings.retrieval.model_copy(update=changes))
                  for name, changes in (variants or {}).items()}
         result = module.evaluate(index, naive, queries, standard_retrievers(index, naive, extra))

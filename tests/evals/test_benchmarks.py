@@ -248,3 +248,29 @@ def test_unknown_benchmark_and_missing_data_say_what_to_do(tmp_path):
         run_benchmark("squad", tmp_path, None)
     with pytest.raises(Exception, match="no such file"):
         run_benchmark("pubmedqa", tmp_path / "missing", None)
+
+
+def test_gold_benchmark_asks_one_split_of_another_questions_file(tmp_path):
+    # the quotes are verbatim from corpus/luspatercept-drug-information.md
+    rows = [
+        {"id": "c-1", "question": "What is the initial dose of luspatercept?", "answerable": True,
+         "evidence": [{"doc_id": "luspatercept-drug-information",
+                       "quote": "The initial dose is generally 1 mg/kg every three weeks."}],
+         "split": "calibrate"},
+        {"id": "c-2", "question": "Is the price of luspatercept given?", "answerable": False,
+         "evidence": [], "split": "calibrate"},
+        {"id": "h-1", "question": "How is luspatercept given?", "answerable": True,
+         "evidence": [{"doc_id": "luspatercept-drug-information",
+                       "quote": "Luspatercept is administered subcutaneously (under the skin)."}],
+         "split": "heldout"},
+    ]
+    questions = tmp_path / "calibration.jsonl"
+    questions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    report = _run("gold", CORPUS, tmp_path, questions=questions, split="calibrate")
+    assert [r["qid"] for r in report["per_query"]] == ["c-1"]  # the unanswerable one has no evidence
+    assert report["per_query"][0]["bm25"] is not None  # its quote was found among the chunks
+    with pytest.raises(Exception, match="for the gold benchmark"):
+        run_benchmark("pubmedqa", tmp_path, None, questions=questions)
+    (tmp_path / "plain.jsonl").write_text(json.dumps({**rows[0], "split": None}) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match="no question"):
+        _run("gold", CORPUS, tmp_path, questions=tmp_path / "plain.jsonl", split="heldout")

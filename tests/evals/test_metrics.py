@@ -58,6 +58,12 @@ def test_recall_at_k_and_reciprocal_rank():
     assert m.recall_at_k([], 5) is None and m.reciprocal_rank([]) is None
 
 
+def test_hit_at_k_counts_the_first_covered_quote_only():
+    assert m.hit_at_k([1, 4, None], 1) == 1.0  # recall@1 is 1/3: two quotes are further down
+    assert m.hit_at_k([None, 4, 2], 1) == 0.0 and m.hit_at_k([None, 4, 2], 3) == 1.0
+    assert m.hit_at_k([None], 10) == 0.0 and m.hit_at_k([], 1) is None
+
+
 def test_facts_any_alternative_case_and_whitespace_insensitive():
     facts = [["1 mg/kg", "1.0 mg/kg"], ["every 3 weeks", "every three weeks"], ["subcutaneous"]]
     answer = "Start at 1.0  MG/KG,\nevery three\tweeks."

@@ -153,6 +153,8 @@ def test_aggregate_and_per_document_breakdown():
     )
     metrics = aggregate([good, bad, unans], "extractive")
     assert metrics["retrieval.recall@10"] == 0.5  # mean of 1.0 and 0.0
+    # 'good' covers one of its two quotes at rank 1: half its recall@1, a whole hit@1
+    assert (metrics["retrieval.recall@1"], metrics["retrieval.hit@1"]) == (0.25, 0.5)
     assert metrics["citations.dropped_share"] == 0.5  # 1 dropped of 2 (micro)
     assert metrics["answer.abstention_recall"] == 1.0
     assert metrics["latency.total_p50_ms"] == 15
