@@ -7,7 +7,8 @@
    window), with the title, section and source tokens weighted against the body;
 3. fusion: weighted min-max (or z-score) score fusion by default, reciprocal rank fusion as a
    setting; criteria-like sections get a boost (a third ranking under RRF) for necessity questions;
-4. ranking and diversity: best first, one document taking at most `max_per_doc` of the top k;
+4. ranking and diversity: best first (a table of contents's score scaled down), one document
+   taking at most `max_per_doc` of the top k;
 5. reranking: a cross-encoder (rag.rerankers) reads the question with each of the best
    `rerank_depth` passages, and its score, mixed with the fused one, reorders them.
 
@@ -26,6 +27,7 @@ from rag.abbreviations import expand_query
 from rag.index import Index, Snapshot
 from rag.lexical import LexicalView, tokenize
 from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_question
+from rag.redundancy import is_contents
 from rag.rerankers import Reranker
 from rag.settings import RetrievalSettings
 from rag.types import Chunk, Filters
@@ -207,6 +209,13 @@ def diversify(ranked: list[str], scores: dict[str, float], doc_of: dict[str, str
     return chosen
 
 
+def weigh_contents(fused: dict[str, float], chunks: dict[str, Chunk], weight: float) -> dict[str, float]:
+    """`fused` with the scores of tables of contents (rag.redundancy.is_contents) times `weight`."""
+    if weight >= 1:
+        return fused
+    return {c: s * weight if c in chunks and is_contents(chunks[c].text) else s for c, s in fused.items()}
+
+
 def rank(fused: dict[str, float], chunks: dict[str, Chunk], cfg: RetrievalSettings, top_k: int) -> list[str]:
     """The top k chunk ids: best fused score first, diversified across documents."""
     ranked = sorted((c for c in fused if c in chunks), key=lambda c: (-fused[c], c))
@@ -258,7 +267,7 @@ class Retriever:
         legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters, cfg)
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
                    if texts.intent else set())
-        fused = fuse(legs, cfg, boosted)
+        fused = weigh_contents(fuse(legs, cfg, boosted), legs.chunks, cfg.contents_weight)
         ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))

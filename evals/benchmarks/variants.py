@@ -55,6 +55,10 @@ VARIANTS: dict[str, Overrides] = {
     "source-0": {"source_weight": 0},
     "source-2": {"source_weight": 2},
     "stem": {"lexical_stem": True},
+    # tables of contents' fused score scaled by 0.75 by default (rag/redundancy.py)
+    "contents-1": {"contents_weight": 1.0},
+    "contents-0": {"contents_weight": 0.0},
+    "contents-0.5": {"contents_weight": 0.5},
     "fields-plain": {"title_weight": 1, "source_weight": 0},
     "no-section-boost": {"section_boost": 0.0},
     # the cross-encoder's stage (default: the best 10 reordered, its score weighted 0.5)
