@@ -8,26 +8,13 @@ from rag.redundancy import is_contents, is_heading_line
 from rag.retrieve import rank, weigh_contents
 from rag.settings import RetrievalSettings
 from rag.types import Chunk
+from tests.rag.criteria.policy_text.documents import DRUG_LABEL
 
 pytestmark = pytest.mark.unit
 
-# An FDA label's contents (the standard section titles of a US prescribing information)
-LABEL_CONTENTS = """6 ADVERSE REACTIONS
-6.1 Clinical Trials Experience
-7 DRUG INTERACTIONS
-8 USE IN SPECIFIC POPULATIONS
-
-8.1 Pregnancy
-8.2 Lactation
-8.4 Pediatric Use
-13.2 Animal Toxicology and/or Pharmacology
-* Sections or subsections omitted from the full prescribing
-information are not listed."""
-TITLED = """FULL PRESCRIBING INFORMATION: CONTENTS*
-1 INDICATIONS AND USAGE
-2 DOSAGE AND ADMINISTRATION
-2.1 Testing Before Initiating and During Treatment with
-VEKLURY"""
+# The Veklury label's contents and its first numbered sections (verbatim, shared with the criteria tests)
+LABEL_CONTENTS, LABEL_SECTIONS = DRUG_LABEL.split("\n\nFULL PRESCRIBING INFORMATION\n")
+TITLED = "\n".join(LABEL_CONTENTS.splitlines()[:5])  # the title line and four entries
 LEADERS = """Contents
 1.0 Aim ............................................................ 4
 2.0 Scope .......................................................... 4
@@ -54,7 +41,7 @@ def test_a_table_of_contents_is_recognised(text):
 
 
 @pytest.mark.parametrize("text", [
-    CRITERIA, SENTENCES, "2.2 Dosage\nThe initial dose is generally 1 mg/kg every three weeks.",
+    CRITERIA, SENTENCES, LABEL_SECTIONS, "2.2 Dosage\nThe initial dose is generally 1 mg/kg every three weeks.",
     "1 INDICATIONS\n2 DOSAGE\n3 FORMS\n4 USE",
 ])
 def test_criteria_sentences_a_section_and_a_short_list_are_not_contents(text):
