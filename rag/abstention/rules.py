@@ -103,7 +103,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
         return Evidence(False, "no passage is close enough to it", dense, coverage, unknown)
     missing = missing_focus(retrieval)
     if missing:
-        shown = ", ".join(missing[:4])
+        shown = ", ".join(as_written(retrieval.query, t) for t in missing[:4])
         reason = f"the passages it finds never speak of {shown}"
         return Evidence(False, reason, dense, coverage, unknown, missing)
     uncovered = uncovered_condition(retrieval)
@@ -136,6 +136,12 @@ def uncovered_condition(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> tupl
         if not any(contains(p, condition) for p in passages if any(d in p for d in drugs)):
             return drugs[0], " ".join(condition)
     return None
+
+
+def as_written(question: str, term: str) -> str:
+    """`term` (a lower-case token) as the question spells it ("Aetna", "HIV"), else as it is."""
+    found = re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", question, re.IGNORECASE)
+    return found.group() if found else term
 
 
 def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:

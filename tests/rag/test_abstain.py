@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.abstention.rules import _Forms, _titled_terms, missing_focus, undosed_drug
+from rag.abstention.rules import _Forms, _titled_terms, as_written, missing_focus, undosed_drug
 from rag.index import Snapshot
 from rag.lexical import LexicalIndex, tokenize
 from rag.manifest import ManifestData
@@ -62,6 +62,11 @@ def test_one_unknown_term_declines_only_when_the_evidence_covers_little_else():
 def test_a_name_in_title_case_the_corpus_never_uses_declines_however_much_else_is_covered():
     covered = "What is the initial dose of luspatercept every three weeks for beta-thalassemia in Aetna plans?"
     assert missing_focus(retrieval(covered, PASSAGES)) == ["aetna"]  # a payer the corpus has no policy of
+
+
+def test_a_missing_term_is_shown_as_the_question_spells_it():
+    question = "Does Aetna cover luspatercept for HIV patients?"
+    assert [as_written(question, t) for t in ("aetna", "hiv", "antibody")] == ["Aetna", "HIV", "antibody"]
 
 
 def test_title_case_names_are_alphabetic_words_that_do_not_open_a_sentence():
