@@ -9,7 +9,8 @@ Five signals:
   vocabulary splits into pieces, names written with capitals, what a price or pharmacology
   question asks for) are missing from the best passages. Two such terms missing are enough, or
   the price or pharmacokinetic property asked for, or a name the question writes in Title case
-  mid-sentence ("Aetna", "Anthem") that the corpus never uses; one other is when the corpus never
+  mid-sentence in what it asks ("Aetna", "Anthem"; not a name in the case a vignette describes)
+  that the corpus never uses; one other is when the corpus never
   uses it and the best passage covers little of the rest of the question. (A word the evidence
   has in another form, "mutated" beside "mutation", is not missing: same Snowball stem or the
   same first seven letters.)
@@ -34,6 +35,7 @@ from rag.abstention.drugs import MAX_WORDS, drug_lexicon, unknown_drugs
 from rag.abstention.lexicons import Name, find_names
 from rag.drug_names import looks_like_drug
 from rag.lexical import stems, token_runs, tokenize
+from rag.questions import asked_sentences
 from rag.retrieve import Retrieval
 from rag.sentences import split_sentences
 from rag.vocabulary import common_words
@@ -171,6 +173,12 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
     return " ".join(drugs[0])
 
 
+def _asked(question: str) -> str:
+    """The sentences of `question` that end with '?' (all of it when none does): a name in the
+    case a vignette describes (a patient's, a physician's, a hospital's) is not what it asks about."""
+    return " ".join(s for s in asked_sentences(question) if s.endswith("?")) or question
+
+
 def _titled_terms(question: str) -> set[str]:
     """Lower-cased alphabetic words the question writes in Title case mid-sentence ("Aetna",
     "Anthem"): names. Not words in upper case or with digits ("EMA", "IDH2"), which are as often
@@ -212,8 +220,8 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     examined = len(retrieval.hits) >= k
     if len(unknown) >= 2 or (examined and len(missing) >= 2) or ASK_TERMS & set(missing):
         return missing  # ... or no passage speaks of the price or property it asks for
-    if _titled_terms(retrieval.query) & set(unknown):
-        return missing  # a name (a payer, a brand) the corpus never uses
+    if _titled_terms(_asked(retrieval.query)) & set(unknown):
+        return missing  # a name (a payer, a brand) the corpus never uses, in what the question asks
     if len(missing) != 1 or not unknown:
         return []
     weights = {t: lexical.idf(t) for t in terms if t not in missing}

@@ -69,6 +69,13 @@ def test_a_missing_term_is_shown_as_the_question_spells_it():
     assert [as_written(question, t) for t in ("aetna", "hiv", "antibody")] == ["Aetna", "HIV", "antibody"]
 
 
+def test_a_name_in_the_case_a_vignette_describes_is_not_what_it_asks_about():
+    case = "Vignette: seen at Ridgeview. What is the initial dose of luspatercept every three weeks?"
+    assert missing_focus(retrieval(case, PASSAGES)) == []  # 'ridgeview' is unknown, but in the case
+    asked = "Vignette: 62, beta-thalassemia. What is the initial dose of luspatercept every three weeks at Aetna?"
+    assert missing_focus(retrieval(asked, PASSAGES)) == ["aetna"]
+
+
 def test_title_case_names_are_alphabetic_words_that_do_not_open_a_sentence():
     question = "PA request: Does Aetna cover it for IDH2 or EMA patients? Anthem does. Ask Cigna-Medicare"
     assert _titled_terms(question) == {"aetna", "cigna", "medicare"}
