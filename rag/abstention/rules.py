@@ -147,13 +147,14 @@ def as_written(question: str, term: str) -> str:
 
 
 def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
-    """The drug a dosing question names when none of its best `k` passages has a sentence giving
-    a dose (a dose word or an amount) of one of the drugs it names, in the sentence or in the
-    passage's heading; else None. Only drugs the corpus knows (one it never names is declined
-    earlier), and only when the full window of passages was looked at."""
+    """The drug a question asking for a dose (in its '?' sentences) names when none of its best
+    `k` passages has a sentence giving a dose (a dose word or an amount) of one of the drugs it
+    names, in the sentence or in the passage's heading; else None. Only drugs the corpus knows
+    (one it never names is declined earlier), and only when the full window of passages was
+    looked at."""
     tokens = tokenize(retrieval.query)
-    if not DOSE_WORDS & set(tokens) or len(retrieval.hits) < k:
-        return None
+    if not DOSE_WORDS & set(tokenize(_asked(retrieval.query))) or len(retrieval.hits) < k:
+        return None  # not asked for a dose (a vignette's case may mention one)
     knows = retrieval.snapshot.lexical.knows
     drugs: list[Name] = [n for n in find_names(tokens, drug_lexicon(), MAX_WORDS) if all(knows(t) for t in n)]
     drugs += [(t,) for t in dict.fromkeys(tokens) if looks_like_drug(t) and knows(t) and (t,) not in drugs]

@@ -177,5 +177,8 @@ def test_a_dose_under_the_drugs_heading_or_in_its_sentence_answers_a_dosing_ques
 def test_the_dose_rule_needs_a_dosing_question_and_the_full_window():
     found = retrieval("Is azacitidine given before a transplant?", [*PASSAGES, *AZACITIDINE], title="MDS")
     assert undosed_drug(found, k=len(found.hits)) is None  # not a dosing question
+    case = retrieval("Vignette: on azacitidine at a standard dose. Is a transplant planned next?",
+                     [*PASSAGES, *AZACITIDINE], title="MDS")
+    assert undosed_drug(case, k=len(case.hits)) is None  # the case mentions a dose; the question does not ask it
     dosing = retrieval("What dose of azacitidine is given before a transplant?", AZACITIDINE, title="MDS")
     assert undosed_drug(dosing, k=10) is None  # two passages retrieved: not enough to say
