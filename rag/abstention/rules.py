@@ -194,7 +194,8 @@ def _titled_terms(question: str) -> set[str]:
 
 
 def _specific_terms(question: str) -> set[str]:
-    """Lower-cased words the question writes with capitals (not sentence-initial) or in upper case."""
+    """Lower-cased words the question writes with capitals (not sentence-initial) or in upper case
+    (`missing_focus` reads only what it asks: "Dr Lee" in a vignette's case is not its focus)."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]+", question)
     return {w.lower() for i, w in enumerate(words)
             if (w.isupper() and len(w) > 1) or (w[0].isupper() and i > 0 and words[i - 1][-1:] not in ".?!:")}
@@ -205,7 +206,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     """The question's focus terms that its evidence does not address, if that makes it
     unanswerable (see the module docstring), most specific first; else []."""
     common = common_words()
-    named = {t for word in _specific_terms(retrieval.query) for t in tokenize(word)}
+    named = {t for word in _specific_terms(_asked(retrieval.query)) for t in tokenize(word)}
     terms = list(dict.fromkeys(content_terms(retrieval.query_terms)))
     passages = [set(tokens) for tokens in retrieval.hit_tokens[:k]]
     forms = _Forms.of(set().union(*passages) if passages else set())

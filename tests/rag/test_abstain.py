@@ -72,6 +72,8 @@ def test_a_missing_term_is_shown_as_the_question_spells_it():
 def test_a_name_in_the_case_a_vignette_describes_is_not_what_it_asks_about():
     case = "Vignette: seen at Ridgeview. What is the initial dose of luspatercept every three weeks?"
     assert missing_focus(retrieval(case, PASSAGES)) == []  # 'ridgeview' is unknown, but in the case
+    physician = "Vignette: seen by Dr Lee. What is the initial dose of luspatercept every three weeks?"
+    assert missing_focus(retrieval(physician, PASSAGES)) == []  # short capitalised words of the case
     asked = "Vignette: 62, beta-thalassemia. What is the initial dose of luspatercept every three weeks at Aetna?"
     assert missing_focus(retrieval(asked, PASSAGES)) == ["aetna"]
 
