@@ -51,14 +51,21 @@ def cached_names(path: Path, build: Callable[[], set[Name]], what: str, install_
 
 def find_names(tokens: Sequence[str], lexicon: Iterable[Name] | frozenset[Name], max_words: int) -> list[Name]:
     """The names of `lexicon` in a token sequence, longest first at each position, left to right."""
+    return [name for _, name in name_positions(tokens, lexicon, max_words)]
+
+
+def name_positions(tokens: Sequence[str], lexicon: Iterable[Name] | frozenset[Name], max_words: int,
+                   also: Callable[[str], bool] | None = None) -> list[tuple[int, Name]]:
+    """(position, name) of each name of `lexicon` in a token sequence, longest first at each
+    position, left to right; a single token for which `also` is true counts as a name too."""
     names = lexicon if isinstance(lexicon, frozenset) else frozenset(lexicon)
-    found: list[Name] = []
+    found: list[tuple[int, Name]] = []
     i = 0
     while i < len(tokens):
         for n in range(min(max_words, len(tokens) - i), 0, -1):
             candidate = tuple(tokens[i : i + n])
-            if candidate in names:
-                found.append(candidate)
+            if candidate in names or (n == 1 and also is not None and also(candidate[0])):
+                found.append((i, candidate))
                 i += n
                 break
         else:

@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 
 from rag.abstention.conditions import contains, find_conditions
-from rag.abstention.drugs import MAX_WORDS, drug_lexicon, unknown_drugs
-from rag.abstention.lexicons import Name, find_names
+from rag.abstention.drugs import MAX_WORDS, MIN_UNKNOWN_LETTERS, drug_lexicon, unknown_drugs
+from rag.abstention.lexicons import Name, find_names, name_positions
 from rag.drug_names import looks_like_drug
 from rag.lexical import stems, token_runs, tokenize
 from rag.questions import asked_sentences
@@ -65,8 +65,12 @@ infused infusion premedication
 ASK_TERMS = PRICE_TERMS | PHARMACOLOGY_TERMS
 # What a dosing question asks for, and what gives a dose in a sentence besides these words.
 DOSE_WORDS = frozenset("dose dosage dosing dosed".split())  # as `tokenize` writes them ("doses": "dose")
-# an amount of drug: not a concentration ("1.5 g/dL" of hemoglobin, "500 mU/mL" of EPO); "1 mg/kg" is
-_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:mg|mcg|µg|g|units?|iu|u|ml)\b(?!\s*/\s*(?:d?l|ml)\b)", re.IGNORECASE)
+# an amount of drug, as `tokenize` writes it ("7.5 mg/kg": 7.5 mg kg; "100mg"): a number and a unit,
+# not a concentration ("1.5 g/dL" of hemoglobin: 1.5 g dl; "500 mU/mL" of EPO)
+_UNITS = frozenset("mg mcg g unit iu u ml".split())
+_PER_VOLUME = frozenset("dl l ml".split())
+_REGIMEN_WORDS = frozenset({"low", "high"})  # "low-dose lenalidomide" names a regimen, not its dose
+_JOINED_AMOUNT = re.compile(r"\d[\d.]*(?:mg|mcg|g|units?|iu|u|ml)")
 SAME_PREFIX = 7  # letters two words share to count as forms of one word, besides a common stem
 # Words of a request's framing that are specific but never its subject.
 _REQUEST_WORDS = frozenset("vignette faq pa request requested reviewer prescriber".split())
@@ -153,8 +157,8 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
     (one it never names is declined earlier), and only when the full window of passages was
     looked at."""
     tokens = tokenize(retrieval.query)
-    if not DOSE_WORDS & set(tokenize(_asked(retrieval.query))) or len(retrieval.hits) < k:
-        return None  # not asked for a dose (a vignette's case may mention one)
+    if not _dose_positions(tokenize(_asked(retrieval.query)), words_only=True) or len(retrieval.hits) < k:
+        return None  # not asked for a dose (a vignette's case may mention one; "low-dose X" is a regimen)
     knows = retrieval.snapshot.lexical.knows
     drugs: list[Name] = [n for n in find_names(tokens, drug_lexicon(), MAX_WORDS) if all(knows(t) for t in n)]
     drugs += [(t,) for t in dict.fromkeys(tokens) if looks_like_drug(t) and knows(t) and (t,) not in drugs]
@@ -162,16 +166,44 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
         return None
     for hit in retrieval.hits[:k]:
         text = hit.chunk.text
-        heading = tokenize(hit.chunk.heading())
-        under_heading = any(contains(heading, d) for d in drugs)
+        under_heading = any(contains(tokenize(hit.chunk.heading()), d) for d in drugs)
         for start, end in split_sentences(text):
-            sentence = text[start:end]
-            words = tokenize(sentence)
-            if not (under_heading or any(contains(words, d) for d in drugs)):
-                continue
-            if DOSE_WORDS & set(words) or _AMOUNT.search(sentence):
+            if gives_a_dose(tokenize(text[start:end]), drugs, under_heading):
                 return None
     return " ".join(drugs[0])
+
+
+def _dose_positions(words: list[str], words_only: bool = False) -> list[int]:
+    """Where `words` (tokens) give a dose: a dose word (not "low-dose X", a kind of regimen), or,
+    unless `words_only`, a number with a unit of amount."""
+    out = []
+    for i, word in enumerate(words):
+        if words_only and word not in DOSE_WORDS:
+            continue
+        unit = words[i + 1] if i + 1 < len(words) else ""
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if ((word in DOSE_WORDS and (i == 0 or words[i - 1] not in _REGIMEN_WORDS)) or _JOINED_AMOUNT.fullmatch(word)
+                or (word[0].isdigit() and unit in _UNITS and after not in _PER_VOLUME)):
+            out.append(i)
+    return out
+
+
+def gives_a_dose(words: list[str], drugs: list[Name], under_heading: bool) -> bool:
+    """Whether a sentence (its tokens) gives a dose of one of `drugs`: each dose word or amount
+    belongs to the drug named nearest to it in the sentence ("no prior lenalidomide or HMAs),
+    imetelstat 7.5 mg/kg" doses imetelstat, not lenalidomide), or, when the sentence names no
+    drug, to the one its passage's heading names (`under_heading`)."""
+    named = dict(name_positions(words, drug_lexicon(), MAX_WORDS, looks_like_drug))
+    asked = {t for d in drugs for t in d if len(t) >= MIN_UNKNOWN_LETTERS}  # "epoetin alfa" is "epoetin"
+    for at in _dose_positions(words):
+        if not named:
+            if under_heading:
+                return True
+            continue
+        nearest = min(named, key=lambda p: (abs(p - at), -p))
+        if asked & set(named[nearest]):
+            return True
+    return False
 
 
 def _asked(question: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.abstention.rules import _Forms, _titled_terms, as_written, missing_focus, undosed_drug
+from rag.abstention.rules import _Forms, _titled_terms, as_written, gives_a_dose, missing_focus, undosed_drug
 from rag.index import Snapshot
 from rag.lexical import LexicalIndex, tokenize
 from rag.manifest import ManifestData
@@ -182,5 +182,34 @@ def test_the_dose_rule_needs_a_dosing_question_and_the_full_window():
     case = retrieval("Vignette: on azacitidine at a standard dose. Is a transplant planned next?",
                      [*PASSAGES, *AZACITIDINE], title="MDS")
     assert undosed_drug(case, k=len(case.hits)) is None  # the case mentions a dose; the question does not ask it
+    regimen = retrieval("What did early low-dose lenalidomide do to time to transfusion dependence?",
+                        [*PASSAGES, LOW_DOSE], title="MDS")
+    assert undosed_drug(regimen, k=len(regimen.hits)) is None  # 'low-dose' names a regimen: no dose asked
     dosing = retrieval("What dose of azacitidine is given before a transplant?", AZACITIDINE, title="MDS")
     assert undosed_drug(dosing, k=10) is None  # two passages retrieved: not enough to say
+
+
+# verbatim from corpus/relapsed-refractory-lower-risk-mds-review.txt (line breaks joined) and the assessment
+IMERGE = ("In IMerge phase 3 (IPSS low/intermediate-1; R/R to ESA or ESA-ineligible with EPO >500 mU/mL; TD >4 "
+          "RBC units/8 weeks; non-del(5q); no prior lenalidomide or HMAs), imetelstat 7.5 mg/kg IV every 4 weeks "
+          "significantly increased RBC-TI rates versus placebo")
+LOW_DOSE = ("Early low-dose lenalidomide in anemic non-transfusion-dependent disease it was recently shown to "
+            "prolong time to transfusion dependence")
+ESA_FIRST = "First-line: ESAs (epoetin alfa ± G-CSF) if serum EPO <500 mU/mL and no del(5q)"
+
+
+@pytest.mark.parametrize(("sentence", "drug", "dosed"), [
+    (IMERGE, ("imetelstat",), True),
+    (IMERGE, ("lenalidomide",), False),  # the amount belongs to the drug named nearest to it
+    (LOW_DOSE, ("lenalidomide",), False),  # 'low-dose' names a regimen, not a dose
+    (ESA_FIRST, ("epoetin", "alfa"), False),  # a concentration of EPO is no dose
+    ("Luspatercept is administered subcutaneously (under the skin).", ("luspatercept",), False),
+])
+def test_a_sentence_gives_a_dose_of_the_drug_named_nearest_to_it(sentence, drug, dosed):
+    assert gives_a_dose(tokenize(sentence), [drug], under_heading=False) is dosed
+
+
+def test_a_sentence_naming_no_drug_gives_the_dose_of_its_headings_drug():
+    words = tokenize("The initial dose is generally 1 mg/kg every three weeks.")
+    assert gives_a_dose(words, [("luspatercept",)], under_heading=True)
+    assert not gives_a_dose(words, [("luspatercept",)], under_heading=False)
