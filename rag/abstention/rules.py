@@ -1,6 +1,6 @@
 """When to say "the corpus does not cover this" instead of answering.
 
-Five signals:
+Six signals:
 - the question names a drug (by its nonproprietary-name stem, or a generic or brand name of the
   drug lexicon, :mod:`rag.abstention.drugs`) that the corpus never mentions;
 - too small a share of its content words occur anywhere in the corpus;
@@ -157,7 +157,7 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
     (one it never names is declined earlier), and only when the full window of passages was
     looked at."""
     tokens = tokenize(retrieval.query)
-    if not _dose_positions(tokenize(_asked(retrieval.query)), words_only=True) or len(retrieval.hits) < k:
+    if not _dose_positions(tokenize(_asked(retrieval.query)), amounts=False) or len(retrieval.hits) < k:
         return None  # not asked for a dose (a vignette's case may mention one; "low-dose X" is a regimen)
     knows = retrieval.snapshot.lexical.knows
     drugs: list[Name] = [n for n in find_names(tokens, drug_lexicon(), MAX_WORDS) if all(knows(t) for t in n)]
@@ -173,19 +173,27 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
     return " ".join(drugs[0])
 
 
-def _dose_positions(words: list[str], words_only: bool = False) -> list[int]:
-    """Where `words` (tokens) give a dose: a dose word (not "low-dose X", a kind of regimen), or,
-    unless `words_only`, a number with a unit of amount."""
+def _dose_positions(words: list[str], amounts: bool = True) -> list[int]:
+    """Where `words` (tokens) give a dose: a dose word (not "low-dose X", a kind of regimen) and,
+    with `amounts`, a number with a unit of amount."""
     out = []
     for i, word in enumerate(words):
-        if words_only and word not in DOSE_WORDS:
-            continue
-        unit = words[i + 1] if i + 1 < len(words) else ""
-        after = words[i + 2] if i + 2 < len(words) else ""
-        if ((word in DOSE_WORDS and (i == 0 or words[i - 1] not in _REGIMEN_WORDS)) or _JOINED_AMOUNT.fullmatch(word)
-                or (word[0].isdigit() and unit in _UNITS and after not in _PER_VOLUME)):
+        if word in DOSE_WORDS:
+            if i == 0 or words[i - 1] not in _REGIMEN_WORDS:
+                out.append(i)
+        elif amounts and _is_amount(words, i):
             out.append(i)
     return out
+
+
+def _is_amount(words: list[str], i: int) -> bool:
+    """Whether token i starts an amount: "100mg", or a number, a unit and no volume after it."""
+    word = words[i]
+    if _JOINED_AMOUNT.fullmatch(word):
+        return True
+    unit = words[i + 1] if i + 1 < len(words) else ""
+    after = words[i + 2] if i + 2 < len(words) else ""
+    return word[0].isdigit() and unit in _UNITS and after not in _PER_VOLUME
 
 
 def gives_a_dose(words: list[str], drugs: list[Name], under_heading: bool) -> bool:
