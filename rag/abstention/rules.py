@@ -201,9 +201,12 @@ def gives_a_dose(words: list[str], drugs: list[Name], under_heading: bool) -> bo
     belongs to the drug named nearest to it in the sentence ("no prior lenalidomide or HMAs),
     imetelstat 7.5 mg/kg" doses imetelstat, not lenalidomide), or, when the sentence names no
     drug, to the one its passage's heading names (`under_heading`)."""
+    doses = _dose_positions(words)
+    if not doses:
+        return False  # most sentences: no need to look for drug names
     named = dict(name_positions(words, drug_lexicon(), MAX_WORDS, looks_like_drug))
     asked = {t for d in drugs for t in d if len(t) >= MIN_UNKNOWN_LETTERS}  # "epoetin alfa" is "epoetin"
-    for at in _dose_positions(words):
+    for at in doses:
         if not named:
             if under_heading:
                 return True
@@ -246,7 +249,8 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     """The question's focus terms that its evidence does not address, if that makes it
     unanswerable (see the module docstring), most specific first; else []."""
     common = common_words()
-    named = {t for word in _specific_terms(_asked(retrieval.query)) for t in tokenize(word)}
+    asked = _asked(retrieval.query)
+    named = {t for word in _specific_terms(asked) for t in tokenize(word)}
     terms = list(dict.fromkeys(content_terms(retrieval.query_terms)))
     passages = [set(tokens) for tokens in retrieval.hit_tokens[:k]]
     forms = _Forms.of(set().union(*passages) if passages else set())
@@ -262,7 +266,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     examined = len(retrieval.hits) >= k
     if len(unknown) >= 2 or (examined and len(missing) >= 2) or ASK_TERMS & set(missing):
         return missing  # ... or no passage speaks of the price or property it asks for
-    if _titled_terms(_asked(retrieval.query)) & set(unknown):
+    if _titled_terms(asked) & set(unknown):
         return missing  # a name (a payer, a brand) the corpus never uses, in what the question asks
     if len(missing) != 1 or not unknown:
         return []
