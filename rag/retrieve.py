@@ -30,6 +30,7 @@ from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_questio
 from rag.redundancy import is_contents
 from rag.rerankers import Reranker
 from rag.settings import RetrievalSettings
+from rag.spelling import respelt
 from rag.types import Chunk, Filters
 from rag.versions.select import parse_as_of, versions_snapshot
 
@@ -74,7 +75,7 @@ class Retrieval:
     expanded: str
     hits: list[Retrieved]
     snapshot: Snapshot
-    query_terms: list[str] = field(default_factory=list)
+    query_terms: list[str] = field(default_factory=list)  # its tokens, typos respelt (rag.spelling)
     filters: Filters | None = None  # what the search was restricted to, if anything
 
     @property
@@ -124,7 +125,8 @@ def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
     depth = 2 * n if index.data.superseded else n
     dense_hits = [h for h in index.store.query(vector, depth, filters)
                   if h.chunk.chunk_id in snapshot.committed][:n]
-    found = snapshot.lexical.search(tokenize(texts.lexical), n, filters, view=lexical_view(cfg),
+    words = respelt(texts.lexical, snapshot.lexical.df)
+    found = snapshot.lexical.search(words, n, filters, view=lexical_view(cfg),
                                     second_share=cfg.window_second_share)
     lexical = {c: s for c, s in found if c in snapshot.committed}
     chunks = {h.chunk.chunk_id: h.chunk for h in dense_hits}
@@ -272,4 +274,4 @@ class Retriever:
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
-        return Retrieval(query, texts.expanded, hits, snapshot, tokenize(query), filters)
+        return Retrieval(query, texts.expanded, hits, snapshot, respelt(query, snapshot.lexical.df), filters)

@@ -8,9 +8,9 @@ Six signals:
 - the evidence does not address the question's focus: its specific terms (words the common-English
   vocabulary splits into pieces, names written with capitals, what a price or pharmacology
   question asks for) are missing from the best passages. Two such terms missing are enough, or
-  the price or pharmacokinetic property asked for, or a name the question writes in Title case
-  mid-sentence in what it asks ("Aetna", "Anthem"; not a name in the case a vignette describes)
-  that the corpus never uses; one other is when the corpus never
+  the price or pharmacokinetic property asked for, or a name the question writes in Title or
+  camel case mid-sentence in what it asks ("Aetna", "UnitedHealthcare"; not a name in the case a
+  vignette describes) that the corpus never uses; one other is when the corpus never
   uses it and the best passage covers little of the rest of the question. (A word the evidence
   has in another form, "mutated" beside "mutation", is not missing: same Snowball stem or the
   same first seven letters.)
@@ -70,6 +70,7 @@ DOSE_WORDS = frozenset("dose dosage dosing dosed".split())  # as `tokenize` writ
 _UNITS = frozenset("mg mcg g unit iu u ml".split())
 _PER_VOLUME = frozenset("dl l ml".split())
 _REGIMEN_WORDS = frozenset({"low", "high"})  # "low-dose lenalidomide" names a regimen, not its dose
+_NUMBER = re.compile(r"\d[\d.]*(?:mg|mcg|g|kg|ml|l|dl|units?|iu|u|h|hr|min)?")  # 2.5, 200mg, 250ml
 _JOINED_AMOUNT = re.compile(r"\d[\d.]*(?:mg|mcg|g|units?|iu|u|ml)")
 SAME_PREFIX = 7  # letters two words share to count as forms of one word, besides a common stem
 # Words of a request's framing that are specific but never its subject.
@@ -87,7 +88,9 @@ class Evidence:
 
 
 def content_terms(terms: list[str]) -> list[str]:
-    return [t for t in terms if t not in FRAMING_WORDS and not re.fullmatch(r"[\d.]+", t)]
+    """`terms` without framing words, numbers and amounts written as one word ("200mg", "250ml":
+    a label writes "200 mg", and the amount is no subject a corpus can lack)."""
+    return [t for t in terms if t not in FRAMING_WORDS and not _NUMBER.fullmatch(t)]
 
 
 def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: float = 0.6) -> Evidence:
@@ -224,14 +227,15 @@ def _asked(question: str) -> str:
 
 
 def _titled_terms(question: str) -> set[str]:
-    """Lower-cased alphabetic words the question writes in Title case mid-sentence ("Aetna",
-    "Anthem"): names. Not words in upper case or with digits ("EMA", "IDH2"), which are as often
-    abbreviations the corpus spells out."""
+    """Lower-cased alphabetic words the question writes in Title or camel case mid-sentence
+    ("Aetna", "UnitedHealthcare"): names. Not words in upper case or with digits ("EMA", "IDH2"),
+    which are as often abbreviations the corpus spells out."""
     out = set()
     for match in re.finditer(r"[A-Za-z0-9]+", question):
         word = match.group()
         before = question[: match.start()].rstrip()
-        if word.isalpha() and word.istitle() and len(word) > 1 and before and before[-1] not in ".?!:":
+        named = word.isalpha() and word[0].isupper() and not word.isupper()
+        if named and len(word) > 1 and before and before[-1] not in ".?!:":
             out.add(word.lower())
     return out
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.abstention.rules import _Forms, _titled_terms, as_written, gives_a_dose, missing_focus, undosed_drug
+from rag.abstention.rules import (
+    _Forms,
+    _titled_terms,
+    as_written,
+    content_terms,
+    gives_a_dose,
+    missing_focus,
+    undosed_drug,
+)
 from rag.index import Snapshot
 from rag.lexical import LexicalIndex, tokenize
 from rag.manifest import ManifestData
@@ -81,6 +89,7 @@ def test_a_name_in_the_case_a_vignette_describes_is_not_what_it_asks_about():
 def test_title_case_names_are_alphabetic_words_that_do_not_open_a_sentence():
     question = "PA request: Does Aetna cover it for IDH2 or EMA patients? Anthem does. Ask Cigna-Medicare"
     assert _titled_terms(question) == {"aetna", "cigna", "medicare"}
+    assert _titled_terms("Under UnitedHealthcare's policy, is it covered?") == {"unitedhealthcare"}  # camel case
 
 
 @pytest.mark.parametrize(("term", "evidence", "addressed"), [
@@ -213,3 +222,9 @@ def test_a_sentence_naming_no_drug_gives_the_dose_of_its_headings_drug():
     words = tokenize("The initial dose is generally 1 mg/kg every three weeks.")
     assert gives_a_dose(words, [("luspatercept",)], under_heading=True)
     assert not gives_a_dose(words, [("luspatercept",)], under_heading=False)
+
+
+def test_amounts_written_as_one_word_are_no_content_terms():
+    # a label writes "200 mg" where a question writes "200mg": no subject the corpus lacks
+    terms = ["loading", "dose", "200mg", "250ml", "2.5", "sf3b1", "5q"]
+    assert content_terms(terms) == ["loading", "dose", "sf3b1", "5q"]

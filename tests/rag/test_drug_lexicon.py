@@ -20,6 +20,8 @@ LEXICON = frozenset({("danazol",), ("warfarin",), ("epoetin", "alfa"), ("luspate
 def test_names_leave_out_everyday_words_and_short_ones():
     names = names_from(["Danazol", "epoetin alfa", "iron", "water", "Ca", "one two three four five"])
     assert names == {("danazol",), ("epoetin", "alfa")}
+    # the package's variants hold everyday words below the 5,000 most frequent too
+    assert names_from(["Generic", "caps", "flour", "cocaine"]) == {("cocaine",)}
 
 
 @pytest.mark.unit

@@ -213,6 +213,17 @@ def test_lexical_settings_reach_the_bm25_leg(fake_index):
     assert LexicalView(title_weight=0, section_weight=3, source_weight=1) in lexical._views
 
 
+def test_a_misspelt_word_is_searched_as_the_corpus_spells_it(fake_index):
+    lexical = fake_index.snapshot().lexical
+    assert lexical.knows("subcutaneously") and not lexical.knows("subcutanously")
+    typo = Retriever(fake_index).retrieve("Is luspatercept given subcutanously?", top_k=10)
+    right = Retriever(fake_index).retrieve("Is luspatercept given subcutaneously?", top_k=10)
+    assert typo.query_terms == right.query_terms == ["luspatercept", "given", "subcutaneously"]
+    best = max((h for h in right.hits if h.lexical), key=lambda h: h.lexical)
+    found = {h.chunk.chunk_id: h.lexical for h in typo.hits}
+    assert found.get(best.chunk.chunk_id) == pytest.approx(best.lexical)  # the BM25 leg searched it too
+
+
 def test_necessity_questions_get_the_section_boost(fake_index):
     question = "Is luspatercept medically necessary for lower-risk MDS with ring sideroblasts?"
     boosted = Retriever(fake_index).retrieve(question, top_k=20)
