@@ -39,6 +39,7 @@ DISEASE_CHAPTERS = re.compile(r"^[A-Q]")  # not R (symptoms), S-T (injuries), V-
 _QUALIFIER = re.compile(
     r",| with | without | due to | in | of other | of unspecified | associated with | following "
     r"| complicating | not elsewhere| nec\b| \(", re.IGNORECASE)
+_PARENTHESISED = re.compile(r"\([^()]*\)")
 _BRACKETED = re.compile(r"\[([A-Za-z][A-Za-z0-9 -]{0,15})\]")
 GENERIC = frozenset("""
 disease disorder syndrome condition unspecified other type state abnormality
@@ -53,7 +54,10 @@ def core_names(description: str) -> list[Name]:
     """The core name of one ICD-10-CM description, and any bracketed abbreviation; [] for none."""
     common = common_words()
     abbreviations = [tuple(tokenize(a)) for a in _BRACKETED.findall(description)]
-    head = _QUALIFIER.split(_BRACKETED.sub(" ", description), maxsplit=1)[0]
+    # "(hemorrhagic)" in "Essential (hemorrhagic) thrombocythemia" is a nonessential modifier:
+    # left out, not the end of the name
+    plain = re.sub(r"\s+", " ", _PARENTHESISED.sub(" ", _BRACKETED.sub(" ", description))).strip()
+    head = _QUALIFIER.split(plain, maxsplit=1)[0]
     name = tuple(t for t in tokenize(head) if t not in GENERIC)
     # HIV, AIDS, chickenpox; not a bracketed everyday word ("[other]", "[Wells]", "[MEN]")
     everyday = frequent_words()
@@ -65,7 +69,7 @@ def core_names(description: str) -> list[Name]:
     return names
 
 
-LEXICON_VERSION = 3  # bump when core_names changes what it keeps
+LEXICON_VERSION = 4  # bump when core_names changes what it keeps
 
 
 def cache_file() -> Path:

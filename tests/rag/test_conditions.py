@@ -31,6 +31,8 @@ def test_core_names_drop_qualifiers_and_generic_heads():
     for description, names in DESCRIPTIONS.items():
         assert core_names(description) == names, description
     assert core_names("Pain, unspecified") == []  # a common word alone names no subject
+    # D47.3: a parenthesised modifier is left out, not where the name ends ("essential" alone)
+    assert core_names("Essential (hemorrhagic) thrombocythemia") == [("essential", "thrombocythemia")]
 
 
 def test_a_narrowing_first_word_also_gives_the_name_without_it():
