@@ -4,7 +4,8 @@ The PDF is ingested through the project's pipeline, like a user's PDF. Retrieval
 against each pair's ``label_sentence`` with the rules of :mod:`evals.benchmarks.matching`
 (exact, split across two adjacent chunks, fuzzy in-order containment). Fact overlap is the
 token F1 (and recall) between the gold ``answer`` and the extractive answer built from each
-retriever's top 10 — for the hybrid exactly ``Answerer(index).ask(q, mode="extractive")``.
+retriever's top 10 — for the hybrid exactly ``Answerer(index).ask(q, mode="extractive")``;
+``declined`` is the share of those answers that abstained (every question is answerable).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class FactScorer:
         return Retrieval(question, expanded, retrieved, snapshot, tokenize(question))
 
     def score(self, name: str, qs: list[Query], hit_lists: list[list[Hit]]) -> dict[str, float]:
-        f1s, recalls = [], []
+        f1s, recalls, declined = [], [], []
         for query, hits in zip(qs, hit_lists, strict=True):
             if name == "hybrid":
                 answer = self.answerer.ask(query.question, mode="extractive")
@@ -123,8 +124,11 @@ class FactScorer:
             _, recall, f1 = token_f1(answer_text(answer), query.gold["answer"])
             f1s.append(f1)
             recalls.append(recall)
+            declined.append(not answer.answerable)
+        # every question is answerable from the label: a declined one is a false abstention
         return {"fact_f1": float(np.mean(f1s)) if f1s else 0.0,
-                "fact_recall": float(np.mean(recalls)) if recalls else 0.0}
+                "fact_recall": float(np.mean(recalls)) if recalls else 0.0,
+                "declined": float(np.mean(declined)) if declined else 0.0}
 
 
 # ---------------------------------------------------------------------------- run

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 _TIMES = ("seconds", "ms_per_query")
+_LOWER_IS_BETTER = ("declined",)  # fda-label: answerable questions an answer abstained on
 
 
 def _cell(row: dict[str, float], column: str) -> str:
@@ -23,7 +24,8 @@ def render_table(report: dict[str, Any]) -> Any:
     table.add_column("retriever", style="bold")
     for col in columns:
         table.add_column(col, justify="right")
-    best = {c: max(r[c] for r in rows.values()) for c in columns if c not in _TIMES}
+    best = {c: (min if c in _LOWER_IS_BETTER else max)(r[c] for r in rows.values())
+            for c in columns if c not in _TIMES}
     for name, row in rows.items():
         cells = [_cell(row, c) for c in columns]
         table.add_row(name, *(f"[green]{t}[/green]" if best.get(c) == row[c] else t

@@ -239,6 +239,9 @@ def test_fda_label_run_scores_label_sentences_and_fact_overlap(fda_dir, tmp_path
         assert row["recall@10"] == 1.0  # a three-page PDF fits in ten chunks
         assert 0.0 <= row["fact_f1"] <= 1.0
     assert report["retrievers"]["hybrid"]["fact_recall"] > 0
+    for row in report["retrievers"].values():  # a share of the three questions the answer abstained on
+        assert row["declined"] * 3 == pytest.approx(round(row["declined"] * 3), abs=1e-3)
+    assert report["retrievers"]["hybrid"]["declined"] < 1.0
     assert set(report["hybrid_beats_baselines"]) >= {"fact_f1", "mrr@10"}
     assert {r["qid"] for r in report["per_query"]} == {"1", "2", "3"}
 
