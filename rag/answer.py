@@ -224,7 +224,7 @@ class Answerer:
         })
 
     def _base(self, retrieval: Retrieval, mode: AnswerMode) -> Answer:
-        return Answer(answer_id=new_answer_id(), question=retrieval.query, answer="", answerable=False,
+        return Answer(answer_id=new_answer_id(), question=retrieval.question, answer="", answerable=False,
                       contexts=contexts(retrieval), mode=mode,
                       corpus_version=retrieval.corpus_version)
 

@@ -52,7 +52,8 @@ STOPWORDS = frozenset(
 TOKENIZER_VERSION = 4
 
 
-def _singular(token: str) -> str:
+def singular(token: str) -> str:
+    """A token with its plural folded ('therapies' -> 'therapy', 'doses' -> 'dose')."""
     if len(token) <= 4 or not token.isalpha():
         return token
     if token.endswith("ies") and len(token) > 5:
@@ -64,7 +65,7 @@ def _singular(token: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens, stop words dropped, plurals folded ('therapies' -> 'therapy')."""
-    return [_singular(t) for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
+    return [singular(t) for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +90,7 @@ def token_runs(text: str) -> list[list[str]]:
             if runs[-1]:
                 runs.append([])
         else:
-            runs[-1].append(_singular(word))
+            runs[-1].append(singular(word))
     return [run for run in runs if run]
 
 

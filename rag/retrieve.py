@@ -30,7 +30,7 @@ from rag.questions import NECESSITY_SECTIONS, intent_terms, is_necessity_questio
 from rag.redundancy import is_contents
 from rag.rerankers import Reranker
 from rag.settings import RetrievalSettings
-from rag.spelling import respelt
+from rag.spelling import corpus_terms, respelt
 from rag.types import Chunk, Filters
 from rag.versions.select import parse_as_of, versions_snapshot
 
@@ -71,12 +71,18 @@ class Retrieval:
     """What one retrieval saw: the ranked chunks, and the snapshot they were read from, which
     abstention and answer composition use too (one snapshot per question)."""
 
-    query: str
+    query: str  # the question as searched: its typos written as the corpus spells them (rag.spelling)
     expanded: str
     hits: list[Retrieved]
     snapshot: Snapshot
-    query_terms: list[str] = field(default_factory=list)  # its tokens, typos respelt (rag.spelling)
+    query_terms: list[str] = field(default_factory=list)  # its tokens as the corpus writes them (corpus_terms)
     filters: Filters | None = None  # what the search was restricted to, if anything
+    asked: str = ""  # the question as the user wrote it, when respelling changed it
+
+    @property
+    def question(self) -> str:
+        """The question as the user wrote it (answers and the audit trail keep it)."""
+        return self.asked or self.query
 
     @property
     def corpus_version(self) -> str:
@@ -125,7 +131,7 @@ def search_legs(index: Index, snapshot: Snapshot, texts: QueryTexts, n: int,
     depth = 2 * n if index.data.superseded else n
     dense_hits = [h for h in index.store.query(vector, depth, filters)
                   if h.chunk.chunk_id in snapshot.committed][:n]
-    words = respelt(texts.lexical, snapshot.lexical.df)
+    words = corpus_terms(texts.lexical, snapshot.lexical.df)
     found = snapshot.lexical.search(words, n, filters, view=lexical_view(cfg),
                                     second_share=cfg.window_second_share)
     lexical = {c: s for c, s in found if c in snapshot.committed}
@@ -265,6 +271,7 @@ class Retriever:
             snapshot = versions_snapshot(self.index, day, filters.pinned)
         else:
             snapshot = self.index.snapshot()
+        asked, query = query, respelt(query, snapshot.lexical.df)
         texts = query_texts(query, snapshot.lexical.abbreviations, cfg)
         legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters, cfg)
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
@@ -274,4 +281,5 @@ class Retriever:
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
-        return Retrieval(query, texts.expanded, hits, snapshot, respelt(query, snapshot.lexical.df), filters)
+        return Retrieval(query, texts.expanded, hits, snapshot, corpus_terms(query, snapshot.lexical.df), filters,
+                         asked if asked != query else "")

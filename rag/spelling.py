@@ -4,9 +4,11 @@ Users type fast: "influsion", "clincal". A word the corpus never uses but that i
 letter dropped, added, changed, or two swapped) away from a word it does use is read as that
 word, the most frequent one when several are: BM25 then finds it, and abstention does not take a
 typo for a subject the corpus lacks. Only words of six letters or more: shorter ones are too
-often another real word one edit away ("dose", "dosed"). Neither a word the question writes
-with a capital ("Humana" is not "human") nor one that looks like a drug's nonproprietary name is
-respelt: an unknown payer or drug one letter from a known word is still another name.
+often another real word one edit away ("dose", "dosed"). Not respelt either: a word of the
+common-English vocabulary ("antagonist" is not the corpus's "antagonism"; it was, and a label
+question lost its passage), a word the question writes with a capital ("Humana" is not "human")
+or one that looks like a drug's nonproprietary name: an unknown payer or drug one letter from a
+known word is still another name.
 
 (Norvig's edit-distance-1 candidates checked against the corpus vocabulary: a few hundred set
 lookups per unknown word. A spelling library would bring its own dictionary, and the corpus's
@@ -19,10 +21,12 @@ import re
 from collections.abc import Callable, Mapping
 
 from rag.drug_names import looks_like_drug
-from rag.lexical import tokenize
+from rag.lexical import STOPWORDS, singular, tokenize
+from rag.vocabulary import common_words
 
 MIN_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LOWER_WORD = re.compile(r"(?<![A-Za-z0-9])[a-z]+(?![A-Za-z0-9])")  # "influsion", not "Humana" or "x2"
 
 
 def one_edit(word: str) -> set[str]:
@@ -35,17 +39,43 @@ def one_edit(word: str) -> set[str]:
     return (deletes | swaps | replaces | inserts) - {word}
 
 
-def respell(term: str, frequency: Mapping[str, int], protect: Callable[[str], bool] = looks_like_drug) -> str:
+def is_a_word(term: str) -> bool:
+    """An English word (the packaged common-English vocabulary) or a drug-like name: no typo,
+    even one edit from a corpus word ("antagonist" beside the corpus's "antagonism")."""
+    return term in common_words() or looks_like_drug(term)
+
+
+def respell(term: str, frequency: Mapping[str, int], protect: Callable[[str], bool] = is_a_word) -> str:
     """`term` as the corpus spells it: itself when the corpus uses it, when it is short, not
-    alphabetic or protected (a drug-like name), or when no corpus word is one edit away; else the
-    most frequent such word (`frequency`: a word's document count)."""
+    alphabetic or protected (an English word or a drug-like name), or when no corpus word is one
+    edit away; else the most frequent such word (`frequency`: a word's document count)."""
     if term in frequency or len(term) < MIN_LETTERS or not term.isalpha() or protect(term):
         return term
     near = [w for w in one_edit(term) if w in frequency]
     return max(near, key=lambda w: (frequency[w], w)) if near else term
 
 
-def respelt(text: str, frequency: Mapping[str, int]) -> list[str]:
-    """`text`'s tokens (`tokenize`), each respelt unless the text writes it with a capital."""
+def respelt(text: str, frequency: Mapping[str, int]) -> str:
+    """`text` with each misspelt word (`respell`) written as the corpus spells it ("How is it
+    adminstered?" -> "How is it administered?"), so that every stage reads the same words: both
+    legs, the cross-encoder, abstention and the quotes. Only words in lower case: a word written
+    with a capital may be a name ("Humana" is not "human"). A plural is read as its singular."""
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group()
+        token = singular(word)
+        if token in STOPWORDS:
+            return word
+        spelt = respell(token, frequency)
+        return word if spelt == token else spelt
+
+    return _LOWER_WORD.sub(fix, text)
+
+
+def corpus_terms(text: str, frequency: Mapping[str, int]) -> list[str]:
+    """`text`'s tokens (`tokenize`) for BM25 and abstention, each one edit from a corpus word read
+    as that word, English words included: "advised" as "advise", "discontinued" as
+    "discontinue" when the corpus writes those (a form of the word, as BM25 and the coverage
+    rule should count it). Not a word written with a capital, nor a drug-like name."""
     names = {t for word in re.findall(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*", text) for t in tokenize(word)}
-    return [t if t in names else respell(t, frequency) for t in tokenize(text)]
+    return [t if t in names else respell(t, frequency, looks_like_drug) for t in tokenize(text)]

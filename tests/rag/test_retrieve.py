@@ -219,6 +219,10 @@ def test_a_misspelt_word_is_searched_as_the_corpus_spells_it(fake_index):
     typo = Retriever(fake_index).retrieve("Is luspatercept given subcutanously?", top_k=10)
     right = Retriever(fake_index).retrieve("Is luspatercept given subcutaneously?", top_k=10)
     assert typo.query_terms == right.query_terms == ["luspatercept", "given", "subcutaneously"]
+    assert typo.query == right.query == typo.question.replace("subcutanously", "subcutaneously")
+    assert (typo.question, right.question) == ("Is luspatercept given subcutanously?", right.query)
+    answer = Answerer(fake_index).ask("Is luspatercept given subcutanously?", mode="extractive")
+    assert answer.question == "Is luspatercept given subcutanously?"  # the answer and audit keep what was asked
     best = max((h for h in right.hits if h.lexical), key=lambda h: h.lexical)
     found = {h.chunk.chunk_id: h.lexical for h in typo.hits}
     assert found.get(best.chunk.chunk_id) == pytest.approx(best.lexical)  # the BM25 leg searched it too

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.spelling import one_edit, respell, respelt
+from rag.spelling import corpus_terms, one_edit, respell, respelt
 
 pytestmark = pytest.mark.unit
 
@@ -39,5 +39,20 @@ def test_a_word_the_corpus_uses_or_that_is_far_from_it_stays():
 def test_short_words_names_and_drugs_stay():
     assert respell("dosd", CORPUS) == "dosd"  # under six letters
     assert respell("humana", CORPUS) == "human"  # lower case: read as a typo ...
-    assert respelt("Does Humana cover influsion?", CORPUS) == ["humana", "cover", "infusion"]  # ... not a name
+    assert respelt("Does Humana cover influsion?", CORPUS) == "Does Humana cover infusion?"  # ... not a name
     assert respell("luspatrecept", CORPUS) == "luspatrecept"  # looks like a drug: never respelt
+    assert respell("antagonist", {"antagonism": 1}) == "antagonist"  # an English word: no typo
+
+
+def test_the_question_text_is_respelt_word_by_word():
+    text = "Are clincal influsions given, or is it dosd in the Clincal Center?"
+    # a plural read as its singular; short, stop and capitalised words kept as written
+    assert respelt(text, CORPUS) == "Are clinical infusion given, or is it dosd in the Clincal Center?"
+
+
+def test_bm25_and_abstention_read_a_form_one_edit_away_as_the_corpus_writes_it():
+    corpus = {**CORPUS, "advise": 3}
+    # English words too, unlike the question's text: "advised" is a form of the corpus's "advise"
+    assert corpus_terms("Is an influsion advised?", corpus) == ["infusion", "advise"]
+    assert respelt("Is an influsion advised?", corpus) == "Is an infusion advised?"
+    assert corpus_terms("Does Humana advised luspatrecept?", corpus) == ["humana", "advise", "luspatrecept"]
