@@ -2,13 +2,16 @@
 
 Users type fast: "influsion", "clincal". A word the corpus never uses but that is one edit (a
 letter dropped, added, changed, or two swapped) away from a word it does use is read as that
-word, the most frequent one when several are: BM25 then finds it, and abstention does not take a
-typo for a subject the corpus lacks. Only words of six letters or more: shorter ones are too
-often another real word one edit away ("dose", "dosed"). Not respelt either: a word of the
-common-English vocabulary ("antagonist" is not the corpus's "antagonism"; it was, and a label
-question lost its passage), a word the question writes with a capital ("Humana" is not "human")
-or one that looks like a drug's nonproprietary name: an unknown payer or drug one letter from a
-known word is still another name.
+word, the most frequent one when several are. Only words of six letters or more: shorter ones
+are too often another real word one edit away ("dose", "dosed"). Two levels:
+- `respelt`: the question's text, which every stage reads (both legs, the cross-encoder,
+  abstention, the quotes). A word of the common-English vocabulary is no typo and is kept
+  ("antagonist" is not the corpus's "antagonism"; it was, and a label question lost its passage).
+- `corpus_terms`: the BM25 and abstention tokens, where an English word one edit from a corpus
+  form counts as that form ("advised" as "advise").
+Neither respells a word the question writes with a capital ("Humana" is not "human") or one that
+looks like a drug's nonproprietary name: an unknown payer or drug one letter from a known word is
+still another name.
 
 (Norvig's edit-distance-1 candidates checked against the corpus vocabulary: a few hundred set
 lookups per unknown word. A spelling library would bring its own dictionary, and the corpus's
