@@ -77,7 +77,7 @@ class Retrieval:
     snapshot: Snapshot
     query_terms: list[str] = field(default_factory=list)  # its tokens as the corpus writes them (corpus_terms)
     filters: Filters | None = None  # what the search was restricted to, if anything
-    asked: str = ""  # the question as the user wrote it, when respelling changed it
+    asked: str = ""  # the question as the user wrote it (a Retrieval built by hand: its query)
 
     @property
     def question(self) -> str:
@@ -282,4 +282,4 @@ class Retriever:
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
         return Retrieval(query, texts.expanded, hits, snapshot, corpus_terms(query, snapshot.lexical.df), filters,
-                         asked if asked != query else "")
+                         asked)
