@@ -49,7 +49,8 @@ STOPWORDS = frozenset(
 # Bump when tokenize() or what an entry stores changes: an index file written by another version
 # is then ignored, and the next ingest rebuilds it from the chunk store.
 # 4: entries keep their title / section token counts, sentence ends and source tokens (views).
-TOKENIZER_VERSION = 4
+# 5: entries keep their chunk's position and section (which chunk continues which).
+TOKENIZER_VERSION = 5
 
 
 def singular(token: str) -> str:
@@ -122,6 +123,8 @@ class _Entry:
     n_section: int = 0  # the next n_section are the section path's
     sentence_ends: list[int] = field(default_factory=list)  # end of each body sentence in tokens
     source: list[str] = field(default_factory=list)  # the document's source and type (not in tokens)
+    ordinal: int = -1  # the chunk's position in its document
+    section: str = ""  # its section path
 
     @classmethod
     def of(cls, chunk: Chunk) -> _Entry:
@@ -135,7 +138,7 @@ class _Entry:
         kind = "" if chunk.doc_type == "other" else chunk.doc_type.replace("_", " ")
         source = tokenize(f"{chunk.source or ''} {kind}")
         return cls(chunk.doc_id, chunk.doc_type, tokens, find_definitions(chunk.text),
-                   len(title), len(section), ends, source)
+                   len(title), len(section), ends, source, chunk.ordinal, chunk.section or "")
 
     def documents(self, view: LexicalView) -> list[list[str]]:
         """This chunk's documents under `view`: one, or one per sentence window."""
@@ -183,6 +186,7 @@ class LexicalIndex:
     df: dict[str, int] = field(default_factory=dict)  # chunks each term occurs in
     _ids: list[str] = field(default_factory=list)
     _views: dict[LexicalView, _Built] = field(default_factory=dict)
+    _next: dict[str, str] | None = None  # chunk id -> the id of the chunk that continues its section
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # ------------------------------------------------------------------ building
@@ -206,6 +210,7 @@ class LexicalIndex:
             df.update(set(entry.tokens))
         self.df = dict(df)
         self._views = {}
+        self._next = None
         if self._ids:
             self._views = {view: self._build(view) for view in dict.fromkeys(views)}
 
@@ -294,6 +299,16 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def continuation(self, chunk_id: str) -> str | None:
+        """The id of the chunk that continues `chunk_id`'s text: the next one of its document, in
+        the same section. None at a section's end, or for a chunk this index does not hold."""
+        if self._next is None:
+            at = {(e.doc_id, e.ordinal): (cid, e.section) for cid, e in self.entries.items() if e.ordinal >= 0}
+            following = {key: at.get((key[0], key[1] + 1)) for key in at}
+            self._next = {at[key][0]: nxt[0] for key, nxt in following.items()  # built whole, then shared
+                          if nxt is not None and nxt[1] == at[key][1]}
+        return self._next.get(chunk_id)
 
     def knows(self, term: str) -> bool:
         return term in self.df

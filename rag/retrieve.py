@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -254,6 +254,26 @@ def rerank(query: str, ranked: list[str], fused: dict[str, float], chunks: dict[
     return head + ranked[depth:], scores, relevance
 
 
+# ---------------------------------------------------------------- 6. continuations
+def follow(ranked: list[str], n: int, continuation: Callable[[str], str | None]) -> tuple[list[str], dict[str, str]]:
+    """`ranked` with the passage that continues each of its best `n` (`continuation`: the next
+    chunk of its section, or None) moved, or brought in, right after it, unless it already ranks
+    above it; and {continuation: the passage it continues} for those moved. Chunks cut a paragraph
+    at a length, not where its sense ends: the best passage's last sentences often go on in the
+    next chunk, which its own words may not rank."""
+    out, moved = list(ranked), {}
+    for cid in ranked[:n]:
+        nxt = continuation(cid)
+        at = out.index(cid)
+        if nxt is None or nxt in out[:at]:
+            continue
+        if nxt in out:
+            out.remove(nxt)
+        out.insert(at + 1, nxt)
+        moved[nxt] = cid
+    return out, moved
+
+
 class Retriever:
     """Runs the five stages over one snapshot of an index."""
 
@@ -279,7 +299,21 @@ class Retriever:
         fused = weigh_contents(fuse(legs, cfg, boosted), legs.chunks, cfg.contents_weight)
         ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
+        if cfg.continuations:
+            ranked = self._continued(ranked, scores, legs.chunks, snapshot, cfg.continuations)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
         return Retrieval(query, texts.expanded, hits, snapshot, corpus_terms(query, snapshot.lexical.df), filters,
                          asked)
+
+    def _continued(self, ranked: list[str], scores: dict[str, float], chunks: dict[str, Chunk],
+                   snapshot: Snapshot, n: int) -> list[str]:
+        """`follow`, reading from the store a continuation no leg retrieved. A moved passage takes
+        the score of the one it continues, so the scores stay in rank order."""
+        out, moved = follow(ranked, n, snapshot.lexical.continuation)
+        new = [c for c in moved if c not in chunks]
+        for chunk in self.index.store.get(new) if new else []:
+            chunks[chunk.chunk_id] = chunk
+        for cid, parent in moved.items():
+            scores[cid] = scores[parent]
+        return [c for c in out if c in chunks]  # one the store no longer holds is left out

@@ -8,7 +8,7 @@ import pytest
 from ingest.sync import remove_documents
 from rag.abbreviations import expand_query
 from rag.answer import Answerer
-from rag.lexical import LexicalView, tokenize
+from rag.lexical import LexicalIndex, LexicalView, tokenize
 from rag.questions import (
     NECESSITY_SECTIONS,
     NECESSITY_TERMS,
@@ -21,6 +21,7 @@ from rag.retrieve import (
     Legs,
     Retriever,
     diversify,
+    follow,
     fuse,
     lexical_view,
     query_texts,
@@ -226,6 +227,46 @@ def test_a_misspelt_word_is_searched_as_the_corpus_spells_it(fake_index):
     best = max((h for h in right.hits if h.lexical), key=lambda h: h.lexical)
     found = {h.chunk.chunk_id: h.lexical for h in typo.hits}
     assert found.get(best.chunk.chunk_id) == pytest.approx(best.lexical)  # the BM25 leg searched it too
+
+
+def test_continuations_follow_the_passage_they_continue():
+    nxt = {"a": "a2", "b": "b2", "a2": "a3"}.get
+    assert follow(["a", "x", "b", "a2"], 1, nxt) == (["a", "a2", "x", "b"], {"a2": "a"})  # moved up
+    # brought in; only the best n as ranked bring one (no chains: "a2" brings no "a3")
+    assert follow(["a", "x", "b"], 3, nxt) == (["a", "a2", "x", "b", "b2"], {"a2": "a", "b2": "b"})
+    assert follow(["a2", "a"], 2, nxt) == (["a2", "a3", "a"], {"a3": "a2"})  # already above it: stays
+    assert follow(["x", "y"], 2, nxt) == (["x", "y"], {})  # nothing continues them
+
+
+def test_the_lexical_index_knows_which_chunk_continues_a_section():
+    def part(cid: str, doc: str, ordinal: int, section: str) -> Chunk:
+        return Chunk(chunk_id=cid, doc_id=doc, text=f"text of {cid}", title=doc, char_start=0, char_end=10,
+                     ordinal=ordinal, section=section)
+    lexical = LexicalIndex()
+    lexical.replace_documents([], [
+        part("m1", "label", 0, "12.1 Mechanism"), part("m2", "label", 1, "12.1 Mechanism"),
+        part("p1", "label", 2, "12.2 Pharmacodynamics"), part("o1", "other", 1, "12.1 Mechanism")])
+    lexical.rebuild("v1")
+    continued = [lexical.continuation(c) for c in ("m1", "m2", "p1", "o1", "zz")]
+    assert continued == ["m2", None, None, None, None]  # not across sections, documents or unknown ids
+
+
+def test_the_best_passages_bring_their_continuation_from_the_store(fake_index):
+    question = "What is the recommended starting dose of luspatercept for MDS?"
+    plain = Retriever(fake_index).retrieve(question, top_k=10).hits
+    lexical = fake_index.snapshot().lexical
+    followed = Retriever(fake_index, RetrievalSettings(continuations=2)).retrieve(question, top_k=10).hits
+    ids = [h.chunk.chunk_id for h in followed]
+    for i, best in enumerate(plain[:2]):
+        nxt = lexical.continuation(best.chunk.chunk_id)
+        if nxt is None or nxt in [h.chunk.chunk_id for h in plain[:i]]:
+            continue
+        at = ids.index(best.chunk.chunk_id)
+        assert ids[at + 1] == nxt or nxt in ids[:at]
+    assert any(lexical.continuation(h.chunk.chunk_id) for h in plain[:2])  # the test saw one at least
+    assert ids != [h.chunk.chunk_id for h in plain]
+    scores = [h.score for h in followed]
+    assert scores == sorted(scores, reverse=True)  # a continuation takes its passage's score
 
 
 def test_necessity_questions_get_the_section_boost(fake_index):
