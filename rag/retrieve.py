@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import statistics
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -255,17 +256,22 @@ def rerank(query: str, ranked: list[str], fused: dict[str, float], chunks: dict[
 
 
 # ---------------------------------------------------------------- 6. continuations
-def follow(ranked: list[str], n: int, continuation: Callable[[str], str | None]) -> tuple[list[str], dict[str, str]]:
+PASSAGES_PER_CONTINUATION = 5  # top_k 10: the two best read on; under 5: none (each passage counts)
+
+
+def follow(ranked: list[str], n: int, continuation: Callable[[str], str | None],
+           room: Callable[[str, str], bool] = lambda cid, nxt: True) -> tuple[list[str], dict[str, str]]:
     """`ranked` with the passage that continues each of its best `n` (`continuation`: the next
     chunk of its section, or None) moved, or brought in, right after it, unless it already ranks
-    above it; and {continuation: the passage it continues} for those moved. Chunks cut a paragraph
-    at a length, not where its sense ends: the best passage's last sentences often go on in the
-    next chunk, which its own words may not rank."""
+    above it or `room(passage, continuation)` says its document has no room left for it; and
+    {continuation: the passage it continues} for those moved. Chunks cut a paragraph at a length,
+    not where its sense ends: the best passage's last sentences often go on in the next chunk,
+    which its own words may not rank."""
     out, moved = list(ranked), {}
     for cid in ranked[:n]:
         nxt = continuation(cid)
         at = out.index(cid)
-        if nxt is None or nxt in out[:at]:
+        if nxt is None or nxt in out[:at] or not room(cid, nxt):
             continue
         if nxt in out:
             out.remove(nxt)
@@ -275,7 +281,7 @@ def follow(ranked: list[str], n: int, continuation: Callable[[str], str | None])
 
 
 class Retriever:
-    """Runs the five stages over one snapshot of an index."""
+    """Runs the stages over one snapshot of an index."""
 
     def __init__(self, index: Index, settings: RetrievalSettings | None = None,
                  reranker: Reranker | None = None) -> None:
@@ -299,18 +305,27 @@ class Retriever:
         fused = weigh_contents(fuse(legs, cfg, boosted), legs.chunks, cfg.contents_weight)
         ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
-        if cfg.continuations:
-            ranked = self._continued(ranked, scores, legs.chunks, snapshot, cfg.continuations)
+        # a small window keeps distinct passages: one continuation per five passages asked for
+        continuations = min(cfg.continuations, top_k // PASSAGES_PER_CONTINUATION)
+        if continuations:
+            ranked = self._continued(ranked, scores, legs.chunks, snapshot, continuations, top_k)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
         return Retrieval(query, texts.expanded, hits, snapshot, corpus_terms(query, snapshot.lexical.df), filters,
                          asked)
 
     def _continued(self, ranked: list[str], scores: dict[str, float], chunks: dict[str, Chunk],
-                   snapshot: Snapshot, n: int) -> list[str]:
-        """`follow`, reading from the store a continuation no leg retrieved. A moved passage takes
+                   snapshot: Snapshot, n: int, top_k: int) -> list[str]:
+        """`follow`, reading from the store a continuation no leg retrieved; a document at its
+        `max_per_doc` in the top k (while others are shown) brings none in. A moved passage takes
         the score of the one it continues, so the scores stay in rank order."""
-        out, moved = follow(ranked, n, snapshot.lexical.continuation)
+        window = ranked[:top_k]
+        shown = Counter(chunks[c].doc_id for c in window)
+
+        def room(cid: str, nxt: str) -> bool:  # shown already, its document under its cap, or no other
+            return nxt in window or shown[chunks[cid].doc_id] < self.settings.max_per_doc or len(shown) == 1
+
+        out, moved = follow(ranked, n, snapshot.lexical.continuation, room)
         new = [c for c in moved if c not in chunks]
         for chunk in self.index.store.get(new) if new else []:
             chunks[chunk.chunk_id] = chunk

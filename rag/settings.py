@@ -271,9 +271,10 @@ class RetrievalSettings(BaseSettings):
     continuations: int = Field(
         default=2, ge=0, le=10,
         description="How many of the best passages bring the passage that continues their section "
-        "right after them (the next chunk of the document, same section; 0 = none): an answer cut "
-        "by a chunk boundary is read on. 2 raised fda-label recall@5 0.849 -> 0.907 and cost the "
-        "gold set's recall@3 0.833 -> 0.814 (README, 'Continuations').",
+        "right after them (the next chunk of the document, same section; 0 = none; at most one "
+        "per five passages retrieved, none past a document's max_per_doc): an answer cut by a "
+        "chunk boundary is read on. 2 raised fda-label recall@5 0.849 -> 0.907 and cost the gold "
+        "set's recall@3 0.833 -> 0.814 (README, 'Continuations').",
     )
     max_per_doc: int = Field(
         default=7, ge=1,

@@ -236,6 +236,7 @@ def test_continuations_follow_the_passage_they_continue():
     assert follow(["a", "x", "b"], 3, nxt) == (["a", "a2", "x", "b", "b2"], {"a2": "a", "b2": "b"})
     assert follow(["a2", "a"], 2, nxt) == (["a2", "a3", "a"], {"a3": "a2"})  # already above it: stays
     assert follow(["x", "y"], 2, nxt) == (["x", "y"], {})  # nothing continues them
+    assert follow(["a", "x", "b"], 3, nxt, room=lambda cid, n: cid != "a") == (["a", "x", "b", "b2"], {"b2": "b"})
 
 
 def test_the_lexical_index_knows_which_chunk_continues_a_section():
@@ -253,7 +254,7 @@ def test_the_lexical_index_knows_which_chunk_continues_a_section():
 
 def test_the_best_passages_bring_their_continuation_from_the_store(fake_index):
     question = "What is the recommended starting dose of luspatercept for MDS?"
-    plain = Retriever(fake_index).retrieve(question, top_k=10).hits
+    plain = Retriever(fake_index, RetrievalSettings(continuations=0)).retrieve(question, top_k=10).hits
     lexical = fake_index.snapshot().lexical
     followed = Retriever(fake_index, RetrievalSettings(continuations=2)).retrieve(question, top_k=10).hits
     ids = [h.chunk.chunk_id for h in followed]
@@ -267,6 +268,8 @@ def test_the_best_passages_bring_their_continuation_from_the_store(fake_index):
     assert ids != [h.chunk.chunk_id for h in plain]
     scores = [h.score for h in followed]
     assert scores == sorted(scores, reverse=True)  # a continuation takes its passage's score
+    few = Retriever(fake_index, RetrievalSettings(continuations=2)).retrieve(question, top_k=4).hits
+    assert [h.chunk.chunk_id for h in few] == [h.chunk.chunk_id for h in plain[:4]]  # a small window: none
 
 
 def test_necessity_questions_get_the_section_boost(fake_index):
