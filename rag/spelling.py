@@ -9,9 +9,10 @@ are too often another real word one edit away ("dose", "dosed"). Two levels:
   ("antagonist" is not the corpus's "antagonism"; it was, and a label question lost its passage).
 - `corpus_terms`: the BM25 and abstention tokens, where an English word one edit from a corpus
   form counts as that form ("advised" as "advise").
-Neither respells a word the question writes with a capital ("Humana" is not "human") or one that
-looks like a drug's nonproprietary name: an unknown payer or drug one letter from a known word is
-still another name.
+A word the question writes in Title case is a name: it is read only as a corpus word that is no
+English word either ("Reblozil" as "Reblozyl"; "Humana" is not "human": an unknown payer one letter
+from a known word is still another payer). A word that looks like a drug's nonproprietary name is
+never respelt: an unknown drug one letter from a known one is still another drug.
 
 (Norvig's edit-distance-1 candidates checked against the corpus vocabulary: a few hundred set
 lookups per unknown word. A spelling library would bring its own dictionary, and the corpus's
@@ -29,7 +30,7 @@ from rag.vocabulary import common_words
 
 MIN_LETTERS = 6
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_LOWER_WORD = re.compile(r"(?<![A-Za-z0-9])[a-z]+(?![A-Za-z0-9])")  # "influsion", not "Humana" or "x2"
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][a-z]+(?![A-Za-z0-9])")  # "influsion", "Reblozil"; not "x2", "EMA"
 
 
 def one_edit(word: str) -> set[str]:
@@ -48,31 +49,38 @@ def is_a_word(term: str) -> bool:
     return term in common_words() or looks_like_drug(term)
 
 
-def respell(term: str, frequency: Mapping[str, int], protect: Callable[[str], bool] = is_a_word) -> str:
+def respell(term: str, frequency: Mapping[str, int], protect: Callable[[str], bool] = is_a_word,
+            name: bool = False) -> str:
     """`term` as the corpus spells it: itself when the corpus uses it, when it is short, not
     alphabetic or protected (an English word or a drug-like name), or when no corpus word is one
-    edit away; else the most frequent such word (`frequency`: a word's document count)."""
+    edit away; else the most frequent such word (`frequency`: a word's document count). A `name`
+    is read only as a corpus word that is no English word ("reblozil" as "reblozyl", "humana"
+    not as "human")."""
     if term in frequency or len(term) < MIN_LETTERS or not term.isalpha() or protect(term):
         return term
-    near = [w for w in one_edit(term) if w in frequency]
+    near = [w for w in one_edit(term) if w in frequency and not (name and w in common_words())]
     return max(near, key=lambda w: (frequency[w], w)) if near else term
 
 
 def respelt(text: str, frequency: Mapping[str, int]) -> str:
     """`text` with each misspelt word (`respell`) written as the corpus spells it ("How is it
     adminstered?" -> "How is it administered?"), so that every stage reads the same words: both
-    legs, the cross-encoder, abstention and the quotes. Only words in lower case: a word written
-    with a capital may be a name ("Humana" is not "human"). A plural is read as its singular."""
+    legs, the cross-encoder, abstention and the quotes. A word in Title case is a name, read only
+    as a corpus word that is no English word ("Reblozil" -> "Reblozyl"; "Humana" is kept). A
+    plural is read as its singular."""
 
     def fix(match: re.Match[str]) -> str:
         word = match.group()
-        token = singular(word)
+        token = singular(word.lower())
         if token in STOPWORDS:
             return word
-        spelt = respell(token, frequency)
-        return word if spelt == token else spelt
+        titled = word[0].isupper()
+        spelt = respell(token, frequency, name=titled)
+        if spelt == token:
+            return word
+        return spelt.capitalize() if titled else spelt
 
-    return _LOWER_WORD.sub(fix, text)
+    return _WORD.sub(fix, text)
 
 
 def corpus_terms(text: str, frequency: Mapping[str, int]) -> list[str]:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import bz2
 import logging
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rag.abstention.lexicons import CACHE_ROOT, Name, cached_names, find_names, package_version
 from rag.lexical import TOKENIZER_VERSION, tokenize
@@ -33,6 +35,7 @@ LEXICON_VERSION = 2  # bump when names_from changes what it keeps
 # "What is its generic name?" was declined as naming a drug the corpus never mentions. Below
 # 12,000 the first real drugs come ("cocaine").
 EVERYDAY_RANK = 10_000
+SHARED_GENERIC_WORD = 5  # a word in more generic names than this ("alfa", "sodium") names no one drug
 PACKAGE = "drug-named-entity-recognition"
 
 
@@ -55,14 +58,54 @@ def cache_file() -> Path:
     return (CACHE_ROOT / "drugs").expanduser() / f"{key}.txt"
 
 
-def _from_package() -> set[Name]:
+def generics_file() -> Path:
+    key = f"drug-generics-{package_version(PACKAGE)}-v{LEXICON_VERSION}-t{TOKENIZER_VERSION}"
+    return (CACHE_ROOT / "drugs").expanduser() / f"{key}.txt"
+
+
+def _dictionary() -> dict[str, Any]:
     from importlib.resources import files
 
     source = files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
     # the package's own data file, installed from PyPI beside its code (as its import does)
     with bz2.open(str(source), "rb") as handle:
-        dictionary = pickle.load(handle)
-    return names_from(dictionary["drug_variant_to_canonical"])
+        return pickle.load(handle)
+
+
+def _from_package() -> set[Name]:
+    return names_from(_dictionary()["drug_variant_to_canonical"])
+
+
+def generic_pairs(variant_to_canonical: Mapping[str, Iterable[str]]) -> set[Name]:
+    """(name, generic word) for each one-word name of the package and each word of four letters
+    or more of its canonical (generic) names that is not the name itself: ("reblozyl",
+    "luspatercept"), ("reblozyl", "aamt"), ("vidaza", "azacitidine"). Not a word that many generic
+    names share ("alfa", "sodium", "hydrochloride"): it names no one drug."""
+    canonical_words = {c: tokenize(c) for cs in variant_to_canonical.values() for c in cs}
+    shared = Counter(w for words in canonical_words.values() for w in set(words))
+    pairs: set[Name] = set()
+    for variant, canonicals in variant_to_canonical.items():
+        name = tokenize(variant)
+        if len(name) != 1:
+            continue
+        for canonical in canonicals:
+            pairs.update((name[0], w) for w in canonical_words[canonical]
+                         if len(w) >= MIN_UNKNOWN_LETTERS and w != name[0] and shared[w] <= SHARED_GENERIC_WORD)
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> dict[str, frozenset[str]]:
+    """A one-word drug name (a brand, a synonym) -> the words of its generic names: "reblozyl" ->
+    {"luspatercept", "aamt"}. Evidence that speaks of the generic speaks of the brand. Empty
+    without the package."""
+    pairs = cached_names(generics_file(), lambda: generic_pairs(_dictionary()["drug_variant_to_canonical"]),
+                         "generic-name", f"`pip install {PACKAGE}` (make install does)")
+    out: dict[str, set[str]] = {}
+    for pair in pairs:
+        if len(pair) == 2:
+            out.setdefault(pair[0], set()).add(pair[1])
+    return {name: frozenset(words) for name, words in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +133,7 @@ def main() -> None:
     """`python -m rag.abstention.drugs`: build the cached lexicon now (make install does)."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     log.warning("drug lexicon ready: %d names in %s", len(drug_lexicon()), cache_file())
+    log.warning("generic names ready: %d drug names in %s", len(generic_words()), generics_file())
 
 
 if __name__ == "__main__":

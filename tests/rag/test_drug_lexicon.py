@@ -8,7 +8,7 @@ import pytest
 import rag.abstention.drugs as drug_lexicon
 from rag.abstention.drugs import names_from, unknown_drugs
 from rag.abstention.lexicons import find_names
-from rag.abstention.rules import assess
+from rag.abstention.rules import assess, missing_focus
 from rag.lexical import tokenize
 from tests.rag.lexicons import built_and_read_back
 from tests.rag.test_abstain import PASSAGES, retrieval
@@ -53,3 +53,36 @@ def test_the_lexicon_comes_from_the_package_and_is_cached(tmp_path, monkeypatch)
     assert {("danazol",), ("warfarin",), ("luspatercept",), ("reblozyl",), ("epoetin", "alfa")} <= names
     assert ("iron",) not in names and ("water",) not in names
     assert len(names) > 50_000
+
+
+@pytest.mark.unit
+def test_a_brand_reads_as_the_words_of_its_generic_names_not_the_ones_many_share():
+    shared = {f"drug{i} alfa": [f"drug{i} alfa"] for i in range(9)}  # "alfa" is in nine generic names
+    pairs = drug_lexicon.generic_pairs({"Reblozyl": ["luspatercept-aamt"], "Procrit": ["epoetin alfa"],
+                                        "epoetin alfa": ["epoetin alfa"], **shared})
+    assert {("reblozyl", "luspatercept"), ("reblozyl", "aamt"), ("procrit", "epoetin")} <= pairs
+    assert ("procrit", "alfa") not in pairs and not any(p[0] == "epoetin" for p in pairs)  # one-word names only
+
+
+@pytest.mark.unit
+def test_evidence_on_the_generic_speaks_of_the_brand(monkeypatch):
+    question = "Is Reblozyl given to HIV patients every three weeks?"
+    monkeypatch.setattr("rag.abstention.rules.generic_words", lambda: {})
+    assert missing_focus(retrieval(question, PASSAGES)) == ["reblozyl", "hiv"]
+    monkeypatch.setattr("rag.abstention.rules.generic_words",
+                        lambda: {"reblozyl": frozenset({"luspatercept", "aamt"})})
+    assert "reblozyl" not in missing_focus(retrieval(question, PASSAGES))  # the passages say "Luspatercept"
+
+
+@pytest.mark.integration
+def test_the_generic_names_come_from_the_package_and_are_cached(tmp_path, monkeypatch):
+    monkeypatch.setattr(drug_lexicon, "generics_file", lambda: tmp_path / "generics.txt")
+    drug_lexicon.generic_words.cache_clear()
+    try:
+        words = drug_lexicon.generic_words()
+        assert (tmp_path / "generics.txt").is_file()
+        assert "luspatercept" in words["reblozyl"] and "azacitidine" in words["vidaza"]
+        drug_lexicon.generic_words.cache_clear()
+        assert drug_lexicon.generic_words() == words  # read back from the cache file
+    finally:
+        drug_lexicon.generic_words.cache_clear()

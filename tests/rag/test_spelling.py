@@ -40,6 +40,9 @@ def test_short_words_names_and_drugs_stay():
     assert respell("dosd", CORPUS) == "dosd"  # under six letters
     assert respell("humana", CORPUS) == "human"  # lower case: read as a typo ...
     assert respelt("Does Humana cover influsion?", CORPUS) == "Does Humana cover infusion?"  # ... not a name
+    # a name is read only as a corpus word that is no English word: a brand's typo, not a payer
+    assert respelt("Is Reblozil given? Does Humana pay?", {**CORPUS, "reblozyl": 5}) == \
+        "Is Reblozyl given? Does Humana pay?"
     assert respell("luspatrecept", CORPUS) == "luspatrecept"  # looks like a drug: never respelt
     assert respell("antagonist", {"antagonism": 1}) == "antagonist"  # an English word: no typo
 
