@@ -274,7 +274,7 @@ class RetrievalSettings(BaseSettings):
         "right after them (the next chunk of the document, same section; 0 = none; at most one "
         "per five passages retrieved, none past a document's max_per_doc): an answer cut by a "
         "chunk boundary is read on. 2 raised fda-label recall@5 0.849 -> 0.907 and cost the gold "
-        "set's recall@3 0.833 -> 0.814 (README, 'Continuations').",
+        "set's recall@3 0.833 -> 0.818 (README, 'Continuations').",
     )
     max_per_doc: int = Field(
         default=7, ge=1,

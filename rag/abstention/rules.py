@@ -268,6 +268,13 @@ def _specific_terms(question: str) -> set[str]:
             if (w.isupper() and len(w) > 1) or (w[0].isupper() and i > 0 and words[i - 1][-1:] not in ".?!:")}
 
 
+def _abbreviations_plural(question: str, term: str) -> bool:
+    """Whether the question writes `term` as an abbreviation's plural: capitals and an "s" ("RBCs",
+    "ESAs"; not "AIDS", nor "aids")."""
+    written = as_written(question, term)
+    return len(written) > 2 and written.endswith("s") and written[:-1].isupper()
+
+
 def _clipped(question: str, term: str) -> bool:
     """Whether `term` may be a word cut short, as users write "thal" and "lusp": four letters or
     more, written in lower case (a name in Title case, "Medi-Cal", is not a clipping)."""
@@ -290,6 +297,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
         if not forms.addressed(t) and t not in _REQUEST_WORDS
         and ((len(t) > 3 and t not in common) or t in named or t in ASK_TERMS)
         and not (not lexical.knows(t) and _clipped(retrieval.query, t) and forms.begins(t))
+        and not (_abbreviations_plural(retrieval.query, t) and forms.addressed(t[:-1]))  # "RBCs": "RBC"
         and not any(forms.addressed(g) for g in generic_words().get(t, ()))  # "Reblozyl": "luspatercept"
     ]
     unknown = [t for t in missing if not lexical.knows(t)]
@@ -327,11 +335,8 @@ class _Forms:
                    frozenset(t[:SAME_PREFIX] for t in ordered if len(t) >= SAME_PREFIX), tuple(ordered))
 
     def addressed(self, term: str) -> bool:
-        """Whether the evidence has `term`, a form of it, or (an abbreviation's plural, "rbcs") its
-        singular."""
         return (term in self.tokens or (len(term) >= SAME_PREFIX and term[:SAME_PREFIX] in self.prefixes)
-                or stems([term])[0] in self.stems
-                or (len(term) > 2 and term.endswith("s") and term[:-1] in self.tokens))
+                or stems([term])[0] in self.stems)
 
     def begins(self, clipped: str) -> bool:
         """Whether an evidence word is `clipped` and more ("thal": "thalassemia")."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rag.abstention.rules import (
+    _abbreviations_plural,
     _Forms,
     _long_acronyms,
     _titled_terms,
@@ -246,8 +247,13 @@ def test_a_word_cut_short_in_lower_case_is_the_word_the_evidence_has():
 
 
 def test_an_abbreviations_plural_is_its_singular():
-    assert _Forms.of({"rbc", "unit"}).addressed("rbcs")
-    assert not _Forms.of({"rbc"}).addressed("rbcx")
+    # verbatim, corpus/luspatercept-drug-information.md
+    evidence = ["Its primary use is in adults with beta-thalassemia who require regular red blood cell (RBC) "
+                "transfusions."]
+    assert missing_focus(retrieval("How many RBCs and ZDVs per transfusion?", evidence)) == ["zdvs"]  # "RBC" is there
+    assert _abbreviations_plural("Is it for AIDS? Or RBCs, ESAs?", "rbcs") and \
+        _abbreviations_plural("Or ESAs?", "esas")
+    assert not _abbreviations_plural("Is it for AIDS or aids?", "aids")  # a word, not a plural
 
 
 def test_an_unknown_term_the_rest_of_the_question_cannot_be_covered_by_does_not_weigh():
