@@ -3,7 +3,8 @@
 Six signals:
 - the question names a drug (by its nonproprietary-name stem, or a generic or brand name of the
   drug lexicon, :mod:`rag.abstention.drugs`) that the corpus never mentions;
-- too small a share of its content words occur anywhere in the corpus;
+- too small a share of its content words occur anywhere in the corpus (shorthand of three
+  letters or fewer, "pt", "txn", not counted);
 - no retrieved chunk is close enough to it (dense cosine);
 - the evidence does not address the question's focus: its specific terms (words the common-English
   vocabulary splits into pieces, names written with capitals, what a price or pharmacology
@@ -13,7 +14,8 @@ Six signals:
   vignette describes) that the corpus never uses; one other is when the corpus never
   uses it and the best passage covers little of the rest of the question. (A word the evidence
   has in another form, "mutated" beside "mutation", is not missing: same Snowball stem or the
-  same first seven letters.)
+  same first seven letters; nor is a word cut short, "thal", an abbreviation's plural, "RBCs",
+  an acronym the evidence spells out, "EMA", or a brand whose generic the evidence names.)
 - the question asks about a drug the corpus knows for a condition (an ICD-10-CM name,
   :mod:`rag.abstention.conditions`) that none of the best passages names together with the drug;
 - the question asks for a dose of drugs the corpus knows, and no sentence of the best passages
@@ -275,6 +277,24 @@ def _abbreviations_plural(question: str, term: str) -> bool:
     return len(written) > 2 and written.endswith("s") and written[:-1].isupper()
 
 
+def _acronym(question: str, term: str) -> bool:
+    """Whether the question writes `term` as an acronym: two to five capitals ("EMA", "NEJM")."""
+    written = as_written(question, term)
+    return 2 <= len(written) <= 5 and written.isalpha() and written.isupper()
+
+
+def _spelt_out(acronym: str, passages: list[list[str]]) -> bool:
+    """Whether a passage has words in a row whose initials spell `acronym` (stop words aside, as
+    `tokenize` drops them): "EMA", "European Medicines Agency"; "NEJM", "New England Journal of
+    Medicine"."""
+    n = len(acronym)
+    for words in passages:
+        for i in range(len(words) - n + 1):
+            if all(words[i + j][:1] == acronym[j] and len(words[i + j]) > 1 for j in range(n)):
+                return True
+    return False
+
+
 def _clipped(question: str, term: str) -> bool:
     """Whether `term` may be a word cut short, as users write "thal" and "lusp": four letters or
     more, written in lower case (a name in Title case, "Medi-Cal", is not a clipping)."""
@@ -298,6 +318,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
         and ((len(t) > 3 and t not in common) or t in named or t in ASK_TERMS)
         and not (not lexical.knows(t) and _clipped(retrieval.query, t) and forms.begins(t))
         and not (_abbreviations_plural(retrieval.query, t) and forms.addressed(t[:-1]))  # "RBCs": "RBC"
+        and not (_acronym(retrieval.query, t) and _spelt_out(t, retrieval.hit_tokens[:k]))  # "EMA"
         and not any(forms.addressed(g) for g in generic_words().get(t, ()))  # "Reblozyl": "luspatercept"
     ]
     unknown = [t for t in missing if not lexical.knows(t)]

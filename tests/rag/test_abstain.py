@@ -9,8 +9,10 @@ import pytest
 
 from rag.abstention.rules import (
     _abbreviations_plural,
+    _acronym,
     _Forms,
     _long_acronyms,
+    _spelt_out,
     _titled_terms,
     as_written,
     assess,
@@ -244,6 +246,16 @@ def test_a_word_cut_short_in_lower_case_is_the_word_the_evidence_has():
     assert missing_focus(retrieval("Does luspatercept help thalia patients?", PASSAGES)) == []  # one term, covered
     # in Title case it is a name, not a clipping: "Medi" is not "medical"
     assert {"medi", "zidovudine"} <= set(missing_focus(retrieval("Does Medi-Cal pay for zidovudine?", PASSAGES)))
+
+
+def test_an_acronym_is_spoken_of_where_the_evidence_spells_it_out():
+    # verbatim, corpus/luspatercept-livertox-hepatotoxicity.txt
+    evidence = ["(Summary of the review of luspatercept efficacy and safety supporting the European Medicines "
+                "Agency’s approval of luspatercept)."]
+    assert _spelt_out("ema", [tokenize(evidence[0])]) and not _spelt_out("ama", [tokenize(evidence[0])])
+    assert "ema" not in missing_focus(retrieval("Did the EMA review zidovudine with luspatercept?", evidence))
+    assert "ema" in missing_focus(retrieval("Did the EMA review zidovudine with luspatercept?", PASSAGES))
+    assert not _acronym("Is ema a word?", "ema") and _acronym("Per the EMA?", "ema")
 
 
 def test_an_abbreviations_plural_is_its_singular():
