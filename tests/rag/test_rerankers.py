@@ -84,8 +84,9 @@ def test_rerank_off_keeps_the_fused_order(cfg):
 
 def test_retriever_reranks_the_top_passages(fake_index):
     question = "What should a patient do after missing a dose of luspatercept?"
-    plain = Retriever(fake_index).retrieve(question, top_k=10)
-    reranked = Retriever(fake_index, RetrievalSettings(rerank_depth=10, rerank_weight=1.0),
+    # continuations off: a passage they bring after the reranker has no reranker score
+    plain = Retriever(fake_index, RetrievalSettings(continuations=0)).retrieve(question, top_k=10)
+    reranked = Retriever(fake_index, RetrievalSettings(rerank_depth=10, rerank_weight=1.0, continuations=0),
                          reranker=OverlapReranker()).retrieve(question, top_k=5)
     assert all(h.relevance is None for h in plain.hits)
     assert len(reranked.hits) == 5 and all(h.relevance is not None for h in reranked.hits)
