@@ -243,15 +243,16 @@ def _asked(question: str) -> str:
 
 
 def _titled_terms(question: str) -> set[str]:
-    """Lower-cased alphabetic words the question writes in Title or camel case mid-sentence
-    ("Aetna", "UnitedHealthcare"): names. Not words in upper case or with digits ("EMA", "IDH2"),
-    which are as often abbreviations the corpus spells out."""
+    """Lower-cased alphabetic words of three letters or more the question writes in Title or camel
+    case mid-sentence ("Aetna", "UnitedHealthcare"): names. Not words in upper case or with digits
+    ("EMA", "IDH2"), which are as often abbreviations the corpus spells out, nor clinical shorthand
+    of two letters ("Rx", "Dx", "Hx")."""
     out = set()
     for match in re.finditer(r"[A-Za-z0-9]+", question):
         word = match.group()
         before = question[: match.start()].rstrip()
         named = word.isalpha() and word[0].isupper() and not word.isupper()
-        if named and len(word) > 1 and before and before[-1] not in ".?!:":
+        if named and len(word) > 2 and before and before[-1] not in ".?!:":
             out.add(word.lower())
     return out
 

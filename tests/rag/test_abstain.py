@@ -99,6 +99,7 @@ def test_title_case_names_are_alphabetic_words_that_do_not_open_a_sentence():
     question = "PA request: Does Aetna cover it for IDH2 or EMA patients? Anthem does. Ask Cigna-Medicare"
     assert _titled_terms(question) == {"aetna", "cigna", "medicare"}
     assert _titled_terms("Under UnitedHealthcare's policy, is it covered?") == {"unitedhealthcare"}  # camel case
+    assert _titled_terms("The Rx and Dx say Cigna") == {"cigna"}  # two-letter shorthand is no name
 
 
 @pytest.mark.parametrize(("term", "evidence", "addressed"), [
