@@ -244,7 +244,6 @@ def test_a_word_cut_short_in_lower_case_is_the_word_the_evidence_has():
     # users write "thal" and "lusp"; the evidence says "beta-thalassemia" and "Luspatercept"
     question = "How often did pts on lusp with beta thal get their dose every three weeks?"
     assert missing_focus(retrieval(question, PASSAGES)) == []
-    assert missing_focus(retrieval("Does luspatercept help thalia patients?", PASSAGES)) == []  # one term, covered
     # in Title case it is a name, not a clipping: "Medi" is not "medical"
     assert {"medi", "zidovudine"} <= set(missing_focus(retrieval("Does Medi-Cal pay for zidovudine?", PASSAGES)))
 
@@ -270,8 +269,8 @@ def test_an_abbreviations_plural_is_its_singular():
 
 
 def test_an_unknown_term_the_rest_of_the_question_cannot_be_covered_by_does_not_weigh():
-    # 'scared' and 'jaundiced' are in no passage and the corpus never uses them: only what the corpus
-    # knows of the rest (luspatercept, red blood cell transfusions) is asked of the best passage
+    # 'scared', 'worried', 'sick' are in no passage and the corpus never uses them: only what the
+    # corpus knows of the rest (luspatercept, red blood cell transfusions) is asked of the best passage
     question = "She is scared and worried sick: will luspatercept cut down her red blood cell transfusions, per NEJM?"
     assert missing_focus(retrieval(question, PASSAGES)) == []
 
