@@ -313,14 +313,20 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     passages = [set(tokens) for tokens in retrieval.hit_tokens[:k]]
     forms = _Forms.of(set().union(*passages) if passages else set())
     lexical = retrieval.snapshot.lexical
+    question = retrieval.query
+
+    def spoken_of(t: str) -> bool:
+        """The evidence has `t`, another form of it, or what the question means by it."""
+        return (forms.addressed(t)
+                or (not lexical.knows(t) and _clipped(question, t) and forms.begins(t))  # "thal"
+                or (_abbreviations_plural(question, t) and forms.addressed(t[:-1]))  # "RBCs": "RBC"
+                or (_acronym(question, t) and _spelt_out(t, retrieval.hit_tokens[:k]))  # "EMA"
+                or any(forms.addressed(g) for g in generic_words().get(t, ())))  # "Reblozyl": "luspatercept"
+
     missing = [
         t for t in terms
-        if not forms.addressed(t) and t not in _REQUEST_WORDS
-        and ((len(t) > 3 and t not in common) or t in named or t in ASK_TERMS)
-        and not (not lexical.knows(t) and _clipped(retrieval.query, t) and forms.begins(t))
-        and not (_abbreviations_plural(retrieval.query, t) and forms.addressed(t[:-1]))  # "RBCs": "RBC"
-        and not (_acronym(retrieval.query, t) and _spelt_out(t, retrieval.hit_tokens[:k]))  # "EMA"
-        and not any(forms.addressed(g) for g in generic_words().get(t, ()))  # "Reblozyl": "luspatercept"
+        if t not in _REQUEST_WORDS and ((len(t) > 3 and t not in common) or t in named or t in ASK_TERMS)
+        and not spoken_of(t)
     ]
     unknown = [t for t in missing if not lexical.knows(t)]
     # terms the corpus uses elsewhere count only when the full window of passages was looked at
