@@ -117,7 +117,7 @@ class Answerer:
     def evidence(self, retrieval: Retrieval) -> Evidence:
         """Whether the retrieved evidence is strong enough to answer at all."""
         cfg = self.index.settings.retrieval
-        return assess(retrieval, cfg.abstain_min_similarity, cfg.abstain_min_coverage)
+        return assess(retrieval, cfg.abstain_min_similarity, cfg.abstain_min_coverage, cfg.abstain_vouch_relevance)
 
     def answer(self, retrieval: Retrieval, *, mode: AnswerMode, llm: str | None = None,
                reply: str | None = None) -> Answer:

@@ -255,7 +255,15 @@ class RetrievalSettings(BaseSettings):
     )
     abstain_min_coverage: float = Field(
         default=0.6, ge=0, le=1,
-        description="Abstain when less than this share of the question's terms occur in the corpus.",
+        description="Abstain when less than this share of the question's terms occur in the corpus "
+        "(or of what it asks, a vignette's case aside), unless the reranker vouches for a passage.",
+    )
+    abstain_vouch_relevance: float | None = Field(
+        default=1.0,
+        description="The cross-encoder's score (a logit) at which a retrieved passage vouches for "
+        "a question whose words the corpus mostly lacks ('Can a woman breastfeed ...': the corpus "
+        "says 'women', 'breastfeeding'): the coverage rule then gives way to the evidence rules. "
+        "None: never. Chosen on the calibration set's calibrate half (0 and 2 were worse there).",
     )
     rerank_depth: int = Field(
         default=10, ge=0, le=100,

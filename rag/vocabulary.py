@@ -39,3 +39,14 @@ def frequent_words(n: int = 5000) -> frozenset[str]:
     """The vocabulary's first `n` whole words: everyday English ("other", "well", "men"), where
     "hiv" (about the 7,800th) and "aids" are not."""
     return frozenset(_whole_words()[:n])
+
+
+@lru_cache(maxsize=1)
+def common_tokens() -> frozenset[str]:
+    """`common_words` and their plural folds as `tokenize` writes them: a question's "series" is
+    the token "sery", which is no vocabulary word, yet it is common English, not a rare term its
+    evidence must speak of ("species": "specy")."""
+    from rag.lexical import singular
+
+    words = common_words()
+    return words | frozenset(singular(w) for w in words)

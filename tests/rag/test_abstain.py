@@ -139,7 +139,8 @@ def test_what_a_cost_question_asks_for_counts_though_it_is_a_common_word():
 
 def test_words_of_the_request_framing_are_not_its_focus():
     question = "PA vignette: what is the initial dose of luspatercept?"
-    assert missing_focus(retrieval(question, PASSAGES)) == []
+    # (no one passage covers the rest of the question, so a rare term alone would be declined)
+    assert missing_focus(retrieval(question, PASSAGES), min_coverage=1.0) == []
 
 
 def test_terms_the_corpus_has_count_only_when_the_whole_window_was_retrieved():
@@ -243,7 +244,8 @@ def test_amounts_written_as_one_word_are_no_content_terms():
 def test_a_word_cut_short_in_lower_case_is_the_word_the_evidence_has():
     # users write "thal" and "lusp"; the evidence says "beta-thalassemia" and "Luspatercept"
     question = "How often did pts on lusp with beta thal get their dose every three weeks?"
-    assert missing_focus(retrieval(question, PASSAGES)) == []
+    # (no one passage covers the rest of the question, so a rare term alone would be declined)
+    assert missing_focus(retrieval(question, PASSAGES), min_coverage=1.0) == []
     # in Title case it is a name, not a clipping: "Medi" is not "medical"
     assert {"medi", "zidovudine"} <= set(missing_focus(retrieval("Does Medi-Cal pay for zidovudine?", PASSAGES)))
 
@@ -272,7 +274,8 @@ def test_an_unknown_term_the_rest_of_the_question_cannot_be_covered_by_does_not_
     # 'scared', 'worried', 'sick' are in no passage and the corpus never uses them: only what the
     # corpus knows of the rest (luspatercept, red blood cell transfusions) is asked of the best passage
     question = "She is scared and worried sick: will luspatercept cut down her red blood cell transfusions, per NEJM?"
-    assert missing_focus(retrieval(question, PASSAGES)) == []
+    # (no one passage covers the rest of the question, so a rare term alone would be declined)
+    assert missing_focus(retrieval(question, PASSAGES), min_coverage=1.0) == []
 
 
 def test_a_long_word_in_upper_case_the_corpus_never_uses_is_a_name():
@@ -286,3 +289,55 @@ def test_the_coverage_rule_does_not_count_shorthand_the_corpus_lacks():
     shorthand = "82 y/o pt w/ beta-thalassemia, txn q3wk: is luspatercept administered subcutaneously?"
     evidence = assess(retrieval(shorthand, PASSAGES))
     assert evidence.coverage >= 0.6 and "txn" in evidence.unknown_terms
+
+
+# Verbatim, corpus/luspatercept-drug-information.md
+BREASTFEEDING = ("Effective contraception is required for women of reproductive potential during treatment and "
+                 "for at least three months afterward. Breastfeeding is not recommended during treatment or for "
+                 "three months after the final dose.")
+
+
+def with_relevance(r: Retrieval, relevance: float | None) -> Retrieval:
+    """`r` with the cross-encoder's score on its best passage."""
+    best = r.hits[0]
+    r.hits[0] = Retrieved(best.chunk, best.score, best.dense, best.lexical, relevance)
+    return r
+
+
+def test_a_passage_the_reranker_vouches_for_outweighs_words_the_corpus_lacks():
+    question = "Can a woman breastfeed while on luspatercept?"  # the corpus: "women", "Breastfeeding"
+    evidence = [BREASTFEEDING, *PASSAGES]
+    unvouched = assess(with_relevance(retrieval(question, evidence), 0.5), 0.2, 0.6, vouched_relevance=1.0)
+    assert not unvouched.sufficient and "appear nowhere" in unvouched.reason  # 2 of 3 terms unknown
+    assert assess(with_relevance(retrieval(question, evidence), 3.8), 0.2, 0.6, vouched_relevance=1.0).sufficient
+    # no reranker score, or vouching off: the coverage rule stands
+    assert not assess(with_relevance(retrieval(question, evidence), None), 0.2, 0.6, vouched_relevance=1.0).sufficient
+    assert not assess(with_relevance(retrieval(question, evidence), 3.8), 0.2, 0.6, vouched_relevance=None).sufficient
+
+
+def test_a_vouched_passage_still_has_to_speak_of_the_questions_focus():
+    # words the corpus lacks and a payer it never names: vouching lifts only the coverage rule
+    question = "Does Humana's formulary tier luspatercept for women who breastfeed?"
+    evidence = [BREASTFEEDING, *PASSAGES]
+    got = assess(with_relevance(retrieval(question, evidence), 5.0), 0.2, 0.6, vouched_relevance=1.0)
+    assert not got.sufficient and "humana" in got.missing_focus
+
+
+def test_a_vignettes_case_told_in_everyday_words_does_not_sink_what_it_asks():
+    # the case's words are nowhere in the corpus; what it asks is in the corpus's words
+    question = ("my pt says the room spins on her sometimes, her belly hurts and she cannot sleep. "
+                "is breastfeeding recommended during treatment with luspatercept?")
+    evidence = [BREASTFEEDING, *PASSAGES]
+    got = assess(retrieval(question, evidence), 0.2, 0.6)
+    assert got.sufficient, got.reason
+    # the same words in what it asks: declined
+    asked = "does luspatercept make the room spin and the belly hurt, my pt says?"
+    assert not assess(retrieval(asked, evidence), 0.2, 0.6).sufficient
+
+
+def test_a_plural_fold_of_a_common_word_is_no_rare_term():
+    # "series" is tokenised "sery", which is no vocabulary word but is common English
+    question = "In the case series, is luspatercept administered subcutaneously every three weeks?"
+    assert "sery" in tokenize(question)
+    # (no one passage covers the rest of the question, so a rare term alone would be declined)
+    assert missing_focus(retrieval(question, PASSAGES), min_coverage=1.0) == []
