@@ -263,8 +263,15 @@ class RetrievalSettings(BaseSettings):
         description="The cross-encoder's score (a logit) at which a retrieved passage vouches for "
         "a question whose words the corpus mostly lacks ('Can a woman breastfeed ...': the corpus "
         "says 'women', 'breastfeeding'): the coverage rule then gives way to the evidence rules. "
-        "None: never. Chosen on the calibration set's calibrate half (0 and 2 were worse there).",
+        "'off' (or None): never. Chosen on the calibration set's calibrate half (0 and 2 were "
+        "worse there).",
     )
+    @field_validator("abstain_vouch_relevance", mode="before")
+    @classmethod
+    def _vouch_off(cls, value: object) -> object:
+        """GUIDEQA_ABSTAIN_VOUCH_RELEVANCE=off (or none, or empty): no passage vouches."""
+        return None if isinstance(value, str) and value.strip().lower() in {"", "off", "none", "null"} else value
+
     rerank_depth: int = Field(
         default=10, ge=0, le=100,
         description="How many of the fused ranking's best passages the cross-encoder reorders "

@@ -4,7 +4,9 @@ Six signals:
 - the question names a drug (by its nonproprietary-name stem, or a generic or brand name of the
   drug lexicon, :mod:`rag.abstention.drugs`) that the corpus never mentions;
 - too small a share of its content words occur anywhere in the corpus (shorthand of three
-  letters or fewer, "pt", "txn", not counted);
+  letters or fewer, "pt", "txn", not counted), in the whole question and in what it asks (a
+  vignette's case aside), unless the cross-encoder vouches for a retrieved passage (`vouched`):
+  then the evidence rules below decide;
 - no retrieved chunk is close enough to it (dense cosine);
 - the evidence does not address the question's focus: its specific terms (words the common-English
   vocabulary splits into pieces, names written with capitals, what a price or pharmacology

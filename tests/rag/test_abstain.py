@@ -341,3 +341,12 @@ def test_a_plural_fold_of_a_common_word_is_no_rare_term():
     assert "sery" in tokenize(question)
     # (no one passage covers the rest of the question, so a rare term alone would be declined)
     assert missing_focus(retrieval(question, PASSAGES), min_coverage=1.0) == []
+
+
+@pytest.mark.parametrize(("env", "expected"), [("off", None), ("", None), ("2.5", 2.5)])
+def test_vouching_is_set_or_turned_off_from_the_environment(monkeypatch, env, expected):
+    from rag.settings import RetrievalSettings
+
+    monkeypatch.setenv("GUIDEQA_ABSTAIN_VOUCH_RELEVANCE", env)
+    assert RetrievalSettings().abstain_vouch_relevance == expected
+    assert RetrievalSettings(abstain_vouch_relevance=None).abstain_vouch_relevance is None
