@@ -119,9 +119,14 @@ def _batch(answerer: Answerer, path: Path, out: Path | None, *, top_k: int | Non
         raise typer.Exit(1)
 
 
+CLOSEST_SHOWN = 3  # passages listed under a declined answer
+CLOSEST_CHARS = 240  # of each one's text
+
+
 def show(answer: Answer) -> None:
     if not answer.answerable:
         console.print(Panel(escape(answer.answer), title="Not answerable from the corpus", border_style="yellow"))
+        show_closest(answer)
         console.print(f"[dim]answer id {answer.answer_id}[/]")
         return
     badge = (f"[{VERDICT_STYLE[answer.verdict]}]{answer.verdict.replace('_', ' ')}[/]"
@@ -151,3 +156,16 @@ def show(answer: Answer) -> None:
                       f"    \u201c{escape(cit.quote)}\u201d")
     console.print(f"[dim]corpus {answer.corpus_version} - {answer.timings_ms.total:.0f} ms[/]")
     console.print(f"[dim]answer id {answer.answer_id}[/]")
+
+
+def show_closest(answer: Answer) -> None:
+    """The passages nearest to a declined question, so a reviewer sees what the corpus does say
+    (their beginnings, in rank order; not an answer)."""
+    if not answer.contexts:
+        return
+    console.print("[bold]Closest passages[/] [dim](what the corpus says nearby; not an answer)[/]")
+    for rank, ctx in enumerate(answer.contexts[:CLOSEST_SHOWN], start=1):
+        page = f", p. {ctx.page}" if ctx.page else ""
+        text = " ".join(ctx.text.split())
+        text = text if len(text) <= CLOSEST_CHARS else text[: CLOSEST_CHARS].rsplit(" ", 1)[0] + " ..."
+        console.print(f"  {rank}. {escape(ctx.title)}{page}\n     [dim]{escape(text)}[/]")
