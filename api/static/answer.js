@@ -42,7 +42,22 @@ function renderUnanswerable(a) {
     el("p", {}, why ? `Why: ${why[1]}.` : a.answer),
     el("p", {}, "No answer is given rather than one the guideline documents do not support. " +
       "Rephrase the question, or add a document that covers it under Documents."),
-    titles.length ? el("div", {}, el("h3", {}, "Closest documents"), el("ul", {}, titles.map((t) => el("li", {}, t)))) : null);
+    titles.length ? el("div", {}, el("h3", {}, "Closest documents"), el("ul", {}, titles.map((t) => el("li", {}, t)))) : null,
+    a.contexts.length ? renderClosest(a.contexts.slice(0, CLOSEST_SHOWN)) : null);
+}
+
+const CLOSEST_SHOWN = 3;  // passages under a declined answer (as `guideqa ask` prints them)
+const CLOSEST_CHARS = 240;  // of each one's text
+
+// The beginnings of the passages nearest to a declined question: what the corpus says nearby.
+function renderClosest(contexts) {
+  return el("div", { id: "closest" },
+    el("h3", {}, "Closest passages ", el("small", {}, "(what the corpus says nearby; not an answer)")),
+    el("ol", {}, contexts.map((c) => {
+      const text = c.text.split(/\s+/).join(" ").trim();
+      const cut = text.length <= CLOSEST_CHARS ? text : text.slice(0, CLOSEST_CHARS).replace(/\s+\S*$/, "") + " …";
+      return el("li", {}, el("strong", {}, c.title + (c.page ? `, p. ${c.page}` : "")), el("br"), cut);
+    })));
 }
 
 function linkMarkers(text) {

@@ -118,6 +118,8 @@ def test_ask_and_read_a_highlighted_citation(page):
     page.get_by_role("button", name="Ask").click()
     expect(page.locator("#unanswerable")).to_contain_text("The corpus does not cover this question")
     expect(page.locator("#verdict-badge")).to_have_count(0)
+    expect(page.locator("#closest li")).to_have_count(3)  # what the corpus says nearby, still shown
+    assert len(page.locator("#closest li").first.inner_text()) > 40
 
 
 def test_upload_a_pdf_see_it_listed_then_delete_it(page, tmp_path):
