@@ -67,6 +67,9 @@ class Legs:
     chunks: dict[str, Chunk]
 
 
+EVIDENCE_DEPTH = 10  # passages ranked for abstention at least, however few a question shows
+
+
 @dataclass
 class Retrieval:
     """What one retrieval saw: the ranked chunks, and the snapshot they were read from, which
@@ -79,6 +82,8 @@ class Retrieval:
     query_terms: list[str] = field(default_factory=list)  # its tokens as the corpus writes them (corpus_terms)
     filters: Filters | None = None  # what the search was restricted to, if anything
     asked: str = ""  # the question as the user wrote it (a Retrieval built by hand: its query)
+    # the ranking the abstention rules read, `hits` first and at least EVIDENCE_DEPTH deep (empty: `hits`)
+    pool: list[Retrieved] = field(default_factory=list)
 
     @property
     def question(self) -> str:
@@ -94,10 +99,15 @@ class Retrieval:
         """Those of `query_terms` that occur somewhere in the corpus."""
         return frozenset(t for t in self.query_terms if self.snapshot.lexical.knows(t))
 
+    @property
+    def assessed(self) -> list[Retrieved]:
+        """The passages abstention reads: `pool`, else `hits`."""
+        return self.pool or self.hits
+
     @cached_property
     def hit_tokens(self) -> list[list[str]]:
-        """Each hit's embedding text, tokenised (read by every abstention rule, made once)."""
-        return [tokenize(h.chunk.embedding_text()) for h in self.hits]
+        """Each assessed passage's embedding text, tokenised (read by every abstention rule, made once)."""
+        return [tokenize(h.chunk.embedding_text()) for h in self.assessed]
 
 
 # ---------------------------------------------------------------- 1. query texts
@@ -291,7 +301,10 @@ class Retriever:
 
     def retrieve(self, query: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
         cfg = self.settings
-        top_k = top_k or cfg.top_k
+        shown = top_k or cfg.top_k
+        # ranked at least EVIDENCE_DEPTH deep whatever is shown: the abstention rules read that many
+        # (with 8 shown, "... for sickle cell disease?" had been answered from MDS passages)
+        top_k = max(shown, EVIDENCE_DEPTH)
         if filters is not None and (filters.as_of or filters.pinned):
             day = parse_as_of(filters.as_of) if filters.as_of else None
             snapshot = versions_snapshot(self.index, day, filters.pinned)
@@ -306,13 +319,13 @@ class Retriever:
         ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
         # a small window keeps distinct passages: one continuation per five passages asked for
-        continuations = min(cfg.continuations, top_k // PASSAGES_PER_CONTINUATION)
+        continuations = min(cfg.continuations, shown // PASSAGES_PER_CONTINUATION)
         if continuations:
-            ranked = self._continued(ranked, scores, legs.chunks, snapshot, continuations, top_k)
+            ranked = self._continued(ranked, scores, legs.chunks, snapshot, continuations, shown)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
                 for c in ranked[:top_k]]
-        return Retrieval(query, texts.expanded, hits, snapshot, corpus_terms(query, snapshot.lexical.df), filters,
-                         asked)
+        return Retrieval(query, texts.expanded, hits[:shown], snapshot, corpus_terms(query, snapshot.lexical.df),
+                         filters, asked, pool=hits)
 
     def _continued(self, ranked: list[str], scores: dict[str, float], chunks: dict[str, Chunk],
                    snapshot: Snapshot, n: int, top_k: int) -> list[str]:

@@ -41,7 +41,7 @@ from rag.abstention.lexicons import Name, find_names, name_positions
 from rag.drug_names import looks_like_drug
 from rag.lexical import stems, token_runs, tokenize
 from rag.questions import asked_sentences, question_part
-from rag.retrieve import Retrieval
+from rag.retrieve import EVIDENCE_DEPTH, Retrieval
 from rag.sentences import split_sentences
 from rag.spelling import corpus_terms
 from rag.vocabulary import common_tokens
@@ -57,7 +57,7 @@ explained summary summarize regarding review reviewed information entry monograp
 trial kind main design thought step differ started quickly exceed kept needing triggered size
 supplied interval route continue avoidance happen happened happens describe mean means
 """.split())
-FOCUS_EVIDENCE_K = 10  # passages the question's focus must be found in
+FOCUS_EVIDENCE_K = EVIDENCE_DEPTH  # passages the question's focus must be found in
 FOCUS_MIN_COVERAGE = 0.4  # with one unknown focus term missing: the best passage's share of the rest
 # What a question asks for that the evidence must speak of even though the words are common:
 # a price, or a pharmacokinetic or handling property (half-life, peak concentration, antibodies,
@@ -105,7 +105,7 @@ def content_terms(terms: list[str]) -> list[str]:
 
 def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: float = 0.6,
            vouched_relevance: float | None = None) -> Evidence:
-    dense = max((h.dense for h in retrieval.hits if h.dense is not None), default=0.0)
+    dense = max((h.dense for h in retrieval.assessed if h.dense is not None), default=0.0)
     content = content_terms(retrieval.query_terms)
     unknown = [t for t in content if t not in retrieval.known_terms]
     counted = counted_unknown(unknown)
@@ -118,7 +118,7 @@ def assess(retrieval: Retrieval, min_similarity: float = 0.2, min_coverage: floa
         coverage = max(coverage, 1.0 - len(counted_unknown([t for t in asked if not lexical.knows(t)])) / len(asked))
     drugs = [t for t in unknown if looks_like_drug(t)]
     drugs += [d for d in unknown_drugs(retrieval.query_terms, lexical.knows) if d not in drugs]
-    if not retrieval.hits:
+    if not retrieval.assessed:
         return Evidence(False, "nothing was retrieved", dense, coverage, unknown)
     if drugs:
         reason = f"it names {', '.join(drugs)}, which the corpus never mentions"
@@ -150,7 +150,7 @@ def vouched(retrieval: Retrieval, min_relevance: float | None) -> bool:
     least `min_relevance`; never when it is off, None, or read no passage)."""
     if min_relevance is None:
         return False
-    return any(h.relevance is not None and h.relevance >= min_relevance for h in retrieval.hits)
+    return any(h.relevance is not None and h.relevance >= min_relevance for h in retrieval.assessed)
 
 
 def counted_unknown(unknown: list[str]) -> list[str]:
@@ -166,7 +166,7 @@ def uncovered_condition(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> tupl
     (:mod:`rag.abstention.conditions`) that no one of its best `k` passages names together with it: a covered
     drug asked about for a disease the corpus never treats with it. Only when the full window of
     passages was looked at."""
-    if len(retrieval.hits) < k:
+    if len(retrieval.assessed) < k:
         return None
     tokens = tokenize(retrieval.query)
     lexical = retrieval.snapshot.lexical
@@ -194,14 +194,14 @@ def undosed_drug(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K) -> str | None:
     (one it never names is declined earlier), and only when the full window of passages was
     looked at."""
     tokens = tokenize(retrieval.query)
-    if not _dose_positions(tokenize(_asked(retrieval.query)), amounts=False) or len(retrieval.hits) < k:
+    if not _dose_positions(tokenize(_asked(retrieval.query)), amounts=False) or len(retrieval.assessed) < k:
         return None  # not asked for a dose (a vignette's case may mention one; "low-dose X" is a regimen)
     knows = retrieval.snapshot.lexical.knows
     drugs: list[Name] = [n for n in find_names(tokens, drug_lexicon(), MAX_WORDS) if all(knows(t) for t in n)]
     drugs += [(t,) for t in dict.fromkeys(tokens) if looks_like_drug(t) and knows(t) and (t,) not in drugs]
     if not drugs:
         return None
-    for hit in retrieval.hits[:k]:
+    for hit in retrieval.assessed[:k]:
         text = hit.chunk.text
         under_heading = any(contains(tokenize(hit.chunk.heading()), d) for d in drugs)
         for start, end in split_sentences(text):
@@ -349,7 +349,7 @@ def missing_focus(retrieval: Retrieval, k: int = FOCUS_EVIDENCE_K, min_coverage:
     unknown = [t for t in missing if not lexical.knows(t)]
     # terms the corpus uses elsewhere count only when the full window of passages was looked at
     # (with --top-k 2 they may simply not have been retrieved)
-    examined = len(retrieval.hits) >= k
+    examined = len(retrieval.assessed) >= k
     if len(unknown) >= 2 or (examined and len(missing) >= 2) or ASK_TERMS & set(missing):
         return missing  # ... or no passage speaks of the price or property it asks for
     if (_titled_terms(asked) | _long_acronyms(asked)) & set(unknown):

@@ -67,6 +67,17 @@ def test_out_of_scope_question_is_not_answered(client):
     assert "does not cover" in answer["answer"]
 
 
+@pytest.mark.parametrize("top_k", [2, 8, 10])
+def test_a_covered_drug_for_an_uncovered_disease_is_declined_however_few_passages_are_shown(client, top_k):
+    # the rules read ten passages whatever is shown; with top_k 8 (the web page's) this had been
+    # answered from the MDS passages
+    question = "Is luspatercept medically necessary for an adult with sickle cell disease?"
+    answer = client.post("/v1/ask", json={"question": question, "top_k": top_k}).json()
+    assert answer["answerable"] is False, answer["answer"]
+    assert "sickle cell" in answer["answer"]
+    assert len(answer["contexts"]) == top_k  # the closest passages shown, as many as asked for
+
+
 @pytest.mark.parametrize("body, field", [
     ({"question": ""}, "question"),
     ({"question": "   "}, "question"),
