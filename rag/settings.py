@@ -266,6 +266,7 @@ class RetrievalSettings(BaseSettings):
         "'off' (or None): never. Chosen on the calibration set's calibrate half (0 and 2 were "
         "worse there).",
     )
+
     @field_validator("abstain_vouch_relevance", mode="before")
     @classmethod
     def _vouch_off(cls, value: object) -> object:

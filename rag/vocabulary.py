@@ -9,6 +9,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from rag.lexical import singular
+
 log = logging.getLogger(__name__)
 
 
@@ -46,7 +48,5 @@ def common_tokens() -> frozenset[str]:
     """`common_words` and their plural folds as `tokenize` writes them: a question's "series" is
     the token "sery", which is no vocabulary word, yet it is common English, not a rare term its
     evidence must speak of ("species": "specy")."""
-    from rag.lexical import singular
-
     words = common_words()
     return words | frozenset(singular(w) for w in words)
