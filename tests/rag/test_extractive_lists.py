@@ -34,3 +34,22 @@ def test_a_lead_in_is_quoted_with_its_list():
 def test_other_sentences_are_unchanged():
     text = "The committee met in the morning. Nobody objected.\n\nThe minutes were sent."
     assert with_lists(text, split_sentences(text)) == split_sentences(text)
+
+
+DRUG_PAGE = Path(__file__).resolve().parents[2] / "corpus" / "luspatercept-drug-information.md"
+
+
+def test_a_list_item_is_read_with_the_lead_in_above_it():
+    from rag.extractive import lead_in
+
+    text = DRUG_PAGE.read_text(encoding="utf-8")
+    mds = text.index("**For MDS-RS or MDS/MPN-RS-T:**")
+    thal_item = text.index("* **Initial dose:** 1 mg/kg every 3 weeks.")
+    mds_item = text.index("* **Initial dose:** 1 mg/kg every 3 weeks.", mds)
+    assert lead_in(text, thal_item) == "For beta-thalassemia:\n"
+    assert lead_in(text, mds_item) == "For MDS-RS or MDS/MPN-RS-T:\n"
+    assert lead_in(text, mds_item + 2) == "For MDS-RS or MDS/MPN-RS-T:\n"  # a span that starts after the bullet
+    # the third item, two items below its lead-in
+    assert lead_in(text, text.index("* **Dose reduction:**  Similar")) == "For MDS-RS or MDS/MPN-RS-T:\n"
+    # a sentence of a paragraph has none
+    assert lead_in(text, text.index("Luspatercept is administered subcutaneously")) == ""
