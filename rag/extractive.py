@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from rag.lexical import tokenize
 from rag.questions import CRITERIA_SECTIONS, asks, asks_for_a_judgement, is_necessity_question, question_part
-from rag.quotes import Span, quote_spans, quote_text
+from rag.quotes import Span, lead_in, quote_spans, quote_text
 from rag.rerankers import Reranker
 from rag.retrieve import Retrieval, minmax
 from rag.verify import Draft, DraftCitation
@@ -128,8 +128,9 @@ def rerank_candidates(cands: list[Candidate], retrieval: Retrieval, reranker: Re
     pool = sorted(cands, key=lambda c: (-c.score, c.source, c.start))[:policy.rerank_pool]
     if len(pool) < 2:
         return pool
-    texts = [f"{retrieval.hits[cand.source - 1].chunk.heading()}\n"
-             f"{lead_in(retrieval.hits[cand.source - 1].chunk.text, cand.start)}{cand.text}" for cand in pool]
+    chunks = [retrieval.hits[cand.source - 1].chunk for cand in pool]
+    texts = [f"{chunk.heading()}\n{lead_in(chunk.text, cand.start)}{cand.text}"
+             for chunk, cand in zip(chunks, pool, strict=True)]
     # a multi-part question: each ask is read too, and a sentence counts by the ask it answers best
     question = question_part(retrieval.query)
     queries = [question] + (parts if len(parts := asks(question)) > 1 else [])
@@ -221,21 +222,3 @@ def extractive_draft(retrieval: Retrieval, similarity: Mapping[tuple[str, Span],
         paragraphs.append(f"{title}:\n" + "\n".join(quoted))
     return Draft(answer="\n\n".join(paragraphs), citations=citations)
 
-
-_ITEM = re.compile(r"\s*(?:[*\u2022-]|\d+[.)])\s")
-LEAD_IN_CHARS = 100  # a longer line ending in ':' is a sentence, not a list's lead-in
-
-
-def lead_in(text: str, start: int) -> str:
-    """The lead-in line (with a newline) of the list whose item starts at `start` ("**For
-    beta-thalassemia:**" above "* **Initial dose:** 1 mg/kg every 3 weeks."), else "": what the
-    item is about, which the cross-encoder cannot tell from the item alone."""
-    lines = text[:start].split("\n")
-    if not _ITEM.match(text[start:].split("\n", 1)[0] if lines[-1].strip() == "" else lines[-1] + text[start:]):
-        return ""
-    for line in reversed(lines[:-1]):
-        if not line.strip() or _ITEM.match(line):
-            continue
-        plain = line.strip().strip("*").strip()
-        return plain + "\n" if plain.endswith(":") and len(plain) <= LEAD_IN_CHARS else ""
-    return ""

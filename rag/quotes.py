@@ -37,6 +37,24 @@ def is_statement(text: str, section: str | None) -> bool:
     return not (len(words) <= 10 and text[-1].isalnum() and "\n" not in text and text.istitle())
 
 
+LEAD_IN_CHARS = 100  # a longer line ending in ':' is a sentence, not a list's lead-in
+
+
+def lead_in(text: str, start: int) -> str:
+    """The lead-in line (with a newline) of the list whose item starts at `start` in `text`
+    ("**For beta-thalassemia:**" above "* **Initial dose:** 1 mg/kg every 3 weeks."), else "":
+    what the item is about, which a reader of the item alone cannot tell."""
+    lines = text[:start].split("\n")
+    if not _LIST_ITEM.match(lines[-1] + text[start:].split("\n", 1)[0]):
+        return ""
+    for line in reversed(lines[:-1]):
+        if not line.strip() or _LIST_ITEM.match(line):
+            continue
+        plain = line.strip().strip("*").strip()
+        return plain + "\n" if plain.endswith(":") and len(plain) <= LEAD_IN_CHARS else ""
+    return ""
+
+
 def with_lists(text: str, spans: list[Span]) -> list[Span]:
     """The sentences, a lead-in ("... is approved to treat:") quoted with the list items that
     follow it (up to LIST_QUOTE_CHARS), since alone it answers nothing."""

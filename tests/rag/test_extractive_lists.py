@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.quotes import LIST_QUOTE_CHARS, with_lists
+from rag.quotes import LIST_QUOTE_CHARS, lead_in, with_lists
 from rag.sentences import split_sentences
 
 pytestmark = pytest.mark.unit
@@ -40,8 +40,6 @@ DRUG_PAGE = Path(__file__).resolve().parents[2] / "corpus" / "luspatercept-drug-
 
 
 def test_a_list_item_is_read_with_the_lead_in_above_it():
-    from rag.extractive import lead_in
-
     text = DRUG_PAGE.read_text(encoding="utf-8")
     mds = text.index("**For MDS-RS or MDS/MPN-RS-T:**")
     thal_item = text.index("* **Initial dose:** 1 mg/kg every 3 weeks.")
