@@ -304,7 +304,7 @@ class Retriever:
         shown = top_k or cfg.top_k
         # ranked at least EVIDENCE_DEPTH deep whatever is shown: the abstention rules read that many
         # (with 8 shown, "... for sickle cell disease?" had been answered from MDS passages)
-        top_k = max(shown, EVIDENCE_DEPTH)
+        depth = max(shown, EVIDENCE_DEPTH)
         if filters is not None and (filters.as_of or filters.pinned):
             day = parse_as_of(filters.as_of) if filters.as_of else None
             snapshot = versions_snapshot(self.index, day, filters.pinned)
@@ -312,18 +312,18 @@ class Retriever:
             snapshot = self.index.snapshot()
         asked, query = query, respelt(query, snapshot.lexical.df)
         texts = query_texts(query, snapshot.lexical.abbreviations, cfg)
-        legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, top_k * 2), filters, cfg)
+        legs = search_legs(self.index, snapshot, texts, max(cfg.candidates, depth * 2), filters, cfg)
         boosted = ({c for c, chunk in legs.chunks.items() if NECESSITY_SECTIONS.search(chunk.section or "")}
                    if texts.intent else set())
         fused = weigh_contents(fuse(legs, cfg, boosted), legs.chunks, cfg.contents_weight)
-        ranked = rank(fused, legs.chunks, cfg, max(top_k, cfg.rerank_depth))
+        ranked = rank(fused, legs.chunks, cfg, max(depth, cfg.rerank_depth))
         ranked, scores, relevance = rerank(query, ranked, fused, legs.chunks, self.reranker, cfg)
         # a small window keeps distinct passages: one continuation per five passages asked for
         continuations = min(cfg.continuations, shown // PASSAGES_PER_CONTINUATION)
         if continuations:
             ranked = self._continued(ranked, scores, legs.chunks, snapshot, continuations, shown)
         hits = [Retrieved(legs.chunks[c], scores[c], legs.dense.get(c), legs.lexical.get(c), relevance.get(c))
-                for c in ranked[:top_k]]
+                for c in ranked[:depth]]
         return Retrieval(query, texts.expanded, hits[:shown], snapshot, corpus_terms(query, snapshot.lexical.df),
                          filters, asked, pool=hits)
 
